@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TrackerConfig(AppConfig):
+    name = "tracker"
+    verbose_name = "Negotiation tracker"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,96 @@
+"""Read-only pages: the record as analysts browse it."""
+
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from ..models import Event, Party, Plan, Point, Position, Source, Stance
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def overview(request):
+    plans = Plan.objects.select_related("authored_by").annotate(point_count=Count("points"))
+    counts = {
+        "parties": Party.objects.count(),
+        "points": Point.objects.count(),
+        "positions": Position.objects.count(),
+        "events": Event.objects.count(),
+    }
+    events = Event.objects.select_related("source")[:8]
+    return render(
+        request, "tracker/overview.html", {"plans": plans, "counts": counts, "events": events}
+    )
+
+
+@require_GET
+def plan_detail(request, slug):
+    plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
+    points = plan.points.select_related("component")
+    latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
+    parties = Party.objects.filter(positions__point__plan=plan).distinct()
+    stances = {(p.point_id, p.party_id): p for p in latest.only("pk", "point_id", "party_id", "stance")}
+    sections = plan.sections(points, parties, stances)
+    return render(
+        request,
+        "tracker/plan_detail.html",
+        {"plan": plan, "sections": sections, "parties": parties, "stance_choices": Stance},
+    )
+
+
+@require_GET
+def point_detail(request, slug, number):
+    point = get_object_or_404(
+        Point.objects.select_related("plan", "component", "derived_from__plan"),
+        plan__slug=slug,
+        number=number,
+    )
+    derivatives = point.derivatives.select_related("plan")
+    positions = point.positions.select_related("party", "speaker", "source").latest_first()
+    return render(
+        request,
+        "tracker/point_detail.html",
+        {"point": point, "derivatives": derivatives, "positions": positions},
+    )
+
+
+@require_GET
+def party_detail(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    actors = party.actors.all()
+    positions = party.positions.with_subject().latest_first()
+    return render(
+        request,
+        "tracker/party_detail.html",
+        {"party": party, "actors": actors, "positions": positions},
+    )
+
+
+@require_GET
+def source_detail(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    positions = source.positions.with_subject().latest_first()
+    events = source.events.all()
+    return render(
+        request,
+        "tracker/source_detail.html",
+        {"source": source, "positions": positions, "events": events},
+    )
+
+
+@require_GET
+def position_detail(request, uid):
+    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
+    return render(request, "tracker/position_detail.html", {"position": position})
+
