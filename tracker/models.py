@@ -238,7 +238,10 @@ class Plan(Tracked):
         Points without a component come last, under ``None``.
         """
         groups = {}
-        for point in sorted(points, key=lambda p: (p.component is None, p.component and p.component.number or 0, p.number)):
+        for point in sorted(
+            points,
+            key=lambda p: (p.component is None, p.component and p.component.number or 0, p.number),
+        ):
             cells = [stances.get((point.pk, party.pk)) for party in parties]
             groups.setdefault(point.component, []).append((point, cells))
         return list(groups.items())
@@ -260,7 +263,9 @@ class Component(Tracked):
             models.UniqueConstraint(
                 fields=["plan", "number"], name="tracker_component_unique_number"
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="tracker_component_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="tracker_component_number_positive"
+            ),
         ]
 
     def __str__(self):
@@ -336,7 +341,9 @@ class Point(Tracked):
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="tracker_point_unique_number"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="tracker_point_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="tracker_point_number_positive"
+            ),
         ]
         indexes = [models.Index(fields=["plan", "topic"], name="tracker_point_plan_topic")]
 
@@ -357,7 +364,9 @@ class Point(Tracked):
         if self.derived_from_id and self.derived_from_id == self.pk:
             raise ValidationError({"derived_from": "A point cannot derive from itself."})
         if self.derived_from_id and self.plan_id and self.derived_from.plan_id == self.plan_id:
-            raise ValidationError({"derived_from": "A point derives from a point of an earlier plan."})
+            raise ValidationError(
+                {"derived_from": "A point derives from a point of an earlier plan."}
+            )
 
 
 class Stance(models.TextChoices):
@@ -430,7 +439,9 @@ class Position(Tracked):
             ),
         ]
         indexes = [
-            models.Index(fields=["point", "party", "-stated_on"], name="tracker_position_point_party"),
+            models.Index(
+                fields=["point", "party", "-stated_on"], name="tracker_position_point_party"
+            ),
             models.Index(fields=["party", "-stated_on"], name="tracker_position_party_date"),
         ]
 
@@ -441,7 +452,11 @@ class Position(Tracked):
         return (str(self.uid),)
 
     natural_key.dependencies = [
-        "tracker.party", "tracker.actor", "tracker.source", "tracker.point", "tracker.component"
+        "tracker.party",
+        "tracker.actor",
+        "tracker.source",
+        "tracker.point",
+        "tracker.component",
     ]
 
     @property
@@ -525,7 +540,12 @@ class Change(models.Model):
     action = models.CharField(max_length=1, choices=Action.choices)
     summary = models.TextField(blank=True)
     party = models.ForeignKey(
-        Party, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False, related_name="+"
+        Party,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
     )
 
     class Meta:
@@ -535,10 +555,14 @@ class Change(models.Model):
             ("import_fixture", "Can import fixtures"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["model", "history_id"], name="tracker_change_unique_record"),
+            models.UniqueConstraint(
+                fields=["model", "history_id"], name="tracker_change_unique_record"
+            ),
         ]
         indexes = [
-            models.Index(fields=["model", "object_id", "-changed_at"], name="tracker_change_object"),
+            models.Index(
+                fields=["model", "object_id", "-changed_at"], name="tracker_change_object"
+            ),
             models.Index(fields=["model", "-changed_at"], name="tracker_change_model"),
             models.Index(fields=["user", "-changed_at"], name="tracker_change_user"),
             models.Index(fields=["party", "-changed_at"], name="tracker_change_party"),

@@ -40,7 +40,9 @@ def plan_detail(request, slug):
     points = plan.points.select_related("component")
     latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
     parties = Party.objects.filter(positions__point__plan=plan).distinct()
-    stances = {(p.point_id, p.party_id): p for p in latest.only("pk", "point_id", "party_id", "stance")}
+    stances = {
+        (p.point_id, p.party_id): p for p in latest.only("pk", "point_id", "party_id", "stance")
+    }
     sections = plan.sections(points, parties, stances)
     return render(
         request,
@@ -93,4 +95,3 @@ def source_detail(request, pk):
 def position_detail(request, uid):
     position = get_object_or_404(Position.objects.with_subject(), uid=uid)
     return render(request, "tracker/position_detail.html", {"position": position})
-

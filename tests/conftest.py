@@ -1,0 +1,144 @@
+"""A small fixed cast for the tests: three users, a few parties and a plan."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from tracker.models import Actor, Component, Party, Plan, Point, Position, Source
+from tracker.roles import ANALYST, VIEWER
+
+STATED_ON = datetime.date(2025, 11, 27)
+
+
+@pytest.fixture
+def viewer(db):
+    user = User.objects.create_user("vera", password="vera-password-1")
+    user.groups.add(Group.objects.get(name=VIEWER))
+    return user
+
+
+@pytest.fixture
+def analyst(db):
+    user = User.objects.create_user("anna", password="anna-password-1")
+    user.groups.add(Group.objects.get(name=ANALYST))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "root-password-1")
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def russia(db):
+    return Party.objects.create(slug="russia", name="Russia", short_name="RU", colour="#b91c1c")
+
+
+@pytest.fixture
+def ukraine(db):
+    return Party.objects.create(slug="ukraine", name="Ukraine", short_name="UA", colour="#1d4ed8")
+
+
+@pytest.fixture
+def putin(russia):
+    return Actor.objects.create(slug="putin", name="Vladimir Putin", party=russia, role="President")
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(
+        slug="reuters-bishkek",
+        title="Putin on the peace outline",
+        publisher="Reuters",
+        published_on=STATED_ON,
+    )
+
+
+@pytest.fixture
+def plan(db):
+    return Plan.objects.create(slug="us-draft", title="U.S. 28-point draft", short_title="US 28")
+
+
+@pytest.fixture
+def component(plan):
+    return Component.objects.create(plan=plan, number=1, title="Peace framework")
+
+
+@pytest.fixture
+def point(plan, component):
+    return Point.objects.create(
+        plan=plan,
+        number=21,
+        title="Territory",
+        text="Crimea and Donbas recognised.",
+        topic="territory",
+        component=component,
+    )
+
+
+@pytest.fixture
+def position(point, russia, putin, source):
+    return Position.objects.create(
+        party=russia,
+        point=point,
+        stance="supports",
+        summary="Wants Ukraine to withdraw.",
+        speaker=putin,
+        stated_on=STATED_ON,
+        source=source,
+    )
+
+
+def populate(plan, *, parties, points, positions_per_cell=1):
+    """Grow the data: ``parties`` × ``points`` with positions on every cell.
+
+    Query-count tests run a page at two sizes built by this helper and assert
+    the same count at both.
+    """
+    source = Source.objects.create(slug=f"bulk-{plan.slug}", title="Bulk source")
+    component = Component.objects.create(plan=plan, number=99, title="Bulk component")
+    made_parties = Party.objects.bulk_create(
+        Party(slug=f"{plan.slug}-p{i}", name=f"Party {i}", short_name=f"P{i}")
+        for i in range(parties)
+    )
+    for party in made_parties:
+        Actor.objects.create(
+            slug=f"{party.slug}-speaker", name=f"Speaker {party.slug}", party=party
+        )
+    start = (plan.points.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    made_points = Point.objects.bulk_create(
+        Point(plan=plan, number=start + i, title=f"Point {i}", text="Text", component=component)
+        for i in range(points)
+    )
+    Position.objects.bulk_create(
+        Position(
+            party=party,
+            point=point,
+            stance="opposes",
+            summary="s",
+            stated_on=STATED_ON - datetime.timedelta(days=n),
+            source=source,
+        )
+        for party in made_parties
+        for point in made_points
+        for n in range(positions_per_cell)
+    )

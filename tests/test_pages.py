@@ -1,0 +1,157 @@
+"""The read-only pages: what they show and what they cost."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import populate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_ok_with_the_database_reachable(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_overview_lists_plans_counts_and_events(client, position):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"U.S. 28-point draft" in response.content
+    assert response.context["counts"] == {"parties": 1, "points": 1, "positions": 1, "events": 0}
+
+
+def test_plan_page_groups_points_by_component_with_latest_stances(
+    client, plan, point, position, russia
+):
+    older = position.__class__.objects.create(
+        party=russia,
+        point=point,
+        stance="opposes",
+        summary="Earlier view",
+        stated_on=position.stated_on.replace(day=1),
+        source=position.source,
+    )
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    [(component, rows)] = response.context["sections"]
+    assert component == point.component
+    [(shown_point, cells)] = rows
+    assert shown_point == point
+    assert cells == [position]
+    assert older not in cells
+    assert b"stance-supports" in response.content
+
+
+def test_point_page_shows_text_lineage_and_positions(client, point, position, plan):
+    from tracker.models import Plan, Point
+
+    later_plan = Plan.objects.create(slug="geneva", title="Geneva framework", short_title="Geneva")
+    later = Point.objects.create(
+        plan=later_plan, number=3, title="Territory, bracketed", text="t", derived_from=point
+    )
+    response = client.get(point.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Crimea and Donbas recognised." in body
+    assert later.get_absolute_url() in body
+    assert "Wants Ukraine to withdraw." in body
+    assert "Vladimir Putin" in body
+    assert position.source.get_absolute_url() in body
+
+
+def test_party_page_lists_actors_and_positions(client, russia, putin, position):
+    response = client.get(russia.get_absolute_url())
+    body = response.content.decode()
+    assert "Vladimir Putin" in body and "President" in body
+    assert position.get_absolute_url() in body
+
+
+def test_source_page_lists_what_cites_it(client, source, position):
+    response = client.get(source.get_absolute_url())
+    assert response.status_code == 200
+    assert position.get_absolute_url() in response.content.decode()
+
+
+def test_user_text_is_escaped(client, point, position):
+    position.summary = "<script>alert(1)</script>"
+    position.save()
+    body = client.get(point.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/nope/",
+        "/plans/us-draft/points/999/",
+        "/parties/nope/",
+        "/sources/999/",
+        "/positions/00000000-0000-0000-0000-000000000000/",
+    ],
+)
+def test_missing_objects_are_404(client, plan, url):
+    assert client.get(url).status_code == 404
+
+
+def test_pages_refuse_writes(client, plan):
+    assert client.post(plan.get_absolute_url()).status_code == 405
+
+
+# Query counts: each page costs the same at two data sizes.
+
+
+def _count_queries(client, django_assert_num_queries, url, expected):
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [(2, 3), (8, 30)])
+def test_overview_query_count_is_fixed(client, plan, position, size, django_assert_num_queries):
+    populate(plan, parties=size[0], points=size[1])
+    # plans with point counts, 4 counts, latest events
+    _count_queries(client, django_assert_num_queries, "/", 6)
+
+
+@pytest.mark.parametrize("size", [(2, 3), (8, 30)])
+def test_plan_page_query_count_is_fixed(client, plan, position, size, django_assert_num_queries):
+    populate(plan, parties=size[0], points=size[1])
+    # plan, points with components, latest positions, parties
+    _count_queries(client, django_assert_num_queries, plan.get_absolute_url(), 4)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_point_page_query_count_is_fixed(
+    client, plan, point, position, size, django_assert_num_queries
+):
+    populate(plan, parties=size, points=2, positions_per_cell=size)
+    from tracker.models import Position
+
+    Position.objects.filter(party__slug__startswith=plan.slug).update(point=point)
+    # point with plan/component/origin, derivatives, positions with party/speaker/source
+    _count_queries(client, django_assert_num_queries, point.get_absolute_url(), 3)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_party_page_query_count_is_fixed(
+    client, plan, russia, position, size, django_assert_num_queries
+):
+    populate(plan, parties=1, points=size)
+    from tracker.models import Position
+
+    Position.objects.filter(party__slug__startswith=plan.slug).update(party=russia)
+    # party, actors, positions with their subjects
+    _count_queries(client, django_assert_num_queries, russia.get_absolute_url(), 3)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_source_page_query_count_is_fixed(
+    client, plan, source, position, size, django_assert_num_queries
+):
+    populate(plan, parties=1, points=size)
+    from tracker.models import Position
+
+    Position.objects.all().update(source=source)
+    # source, positions with their subjects, events
+    _count_queries(client, django_assert_num_queries, reverse("source_detail", args=[source.pk]), 3)
