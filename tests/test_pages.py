@@ -155,3 +155,11 @@ def test_source_page_query_count_is_fixed(
     Position.objects.all().update(source=source)
     # source, positions with their subjects, events
     _count_queries(client, django_assert_num_queries, reverse("source_detail", args=[source.pk]), 3)
+
+
+def test_party_colours_come_from_a_stylesheet_not_inline_styles(client, russia, position):
+    css = client.get("/parties.css")
+    assert css["Content-Type"].startswith("text/css")
+    assert ".party-russia { --party: #b91c1c; }" in css.content.decode()
+    page = client.get(russia.get_absolute_url()).content.decode()
+    assert "style=" not in page

@@ -7,6 +7,7 @@ urlpatterns = [
     # Reading the record
     path("", pages.overview, name="overview"),
     path("healthz", pages.healthz, name="healthz"),
+    path("parties.css", pages.party_colours, name="party_colours"),
     path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/points/<int:number>/", pages.point_detail, name="point_detail"),
     path("parties/<slug:slug>/", pages.party_detail, name="party_detail"),

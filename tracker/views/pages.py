@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ..models import Event, Party, Plan, Point, Position, Source, Stance
+from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 
 
 @require_GET
@@ -95,3 +95,16 @@ def source_detail(request, pk):
 def position_detail(request, uid):
     position = get_object_or_404(Position.objects.with_subject(), uid=uid)
     return render(request, "tracker/position_detail.html", {"position": position})
+
+
+@require_GET
+def party_colours(request):
+    """Each party's colour as a CSS class, so pages need no inline styles (CSP)."""
+    rules = [
+        f".party-{slug} {{ --party: {colour}; }}"
+        for slug, colour in Party.objects.values_list("slug", "colour")
+        if colour_validator.regex.match(colour)
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,18 @@
+from tracker.diff import word_diff, word_diff_html
+
+
+def test_it_marks_inserted_and_deleted_words():
+    pieces = word_diff("army capped at 600,000", "army capped at 800,000 in peacetime")
+    assert ("delete", "600") in pieces
+    assert ("insert", "800") in pieces
+    assert ("insert", " in peacetime") in pieces
+
+
+def test_unchanged_text_has_only_equal_pieces():
+    assert {op for op, _ in word_diff("same words", "same words")} == {"equal"}
+
+
+def test_html_is_escaped_inside_the_marks():
+    html = str(word_diff_html("a <b>", "a <script>x</script>"))
+    assert "<script>" not in html
+    assert "<ins>x&lt;/script&gt;</ins>" in html
