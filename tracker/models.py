@@ -8,7 +8,7 @@ copy can be refused instead of silently overwriting someone else's work.
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -467,13 +467,16 @@ class Position(Tracked):
         return reverse("position_detail", args=[self.uid])
 
     def clean(self):
+        errors = {}
         subjects = [self.point_id, self.component_id, self.plan_id]
         if sum(s is not None for s in subjects) != 1:
-            raise ValidationError("A position is on exactly one point, component or plan.")
+            errors[NON_FIELD_ERRORS] = "A position is on exactly one point, component or plan."
         if self.stated_on and self.stated_on > timezone.localdate():
-            raise ValidationError({"stated_on": "A position cannot be stated in the future."})
+            errors["stated_on"] = "A position cannot be stated in the future."
         if self.speaker_id and self.party_id and self.speaker.party_id != self.party_id:
-            raise ValidationError({"speaker": "The speaker does not speak for this party."})
+            errors["speaker"] = "The speaker does not speak for this party."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Event(Tracked):

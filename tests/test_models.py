@@ -1,0 +1,133 @@
+"""What the data must always obey, enforced by the database and the models."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tracker.models import (
+    Component,
+    EditConflict,
+    Party,
+    Plan,
+    Point,
+    Position,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_point_numbers_are_unique_within_a_plan(plan, point):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Point.objects.create(plan=plan, number=point.number, title="Again", text="t")
+
+
+def test_the_same_number_may_appear_in_another_plan(point):
+    other = Plan.objects.create(slug="e3", title="E3 counter-proposal", short_title="E3")
+    assert Point.objects.create(plan=other, number=point.number, title="Same", text="t").pk
+
+
+def test_component_numbers_are_unique_within_a_plan(plan, component):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Component.objects.create(plan=plan, number=component.number, title="Again")
+
+
+@pytest.mark.parametrize("subjects", [{}, {"point": True, "plan": True}])
+def test_a_position_has_exactly_one_subject(subjects, point, plan, russia, source):
+    fields = {
+        "point": point if subjects.get("point") else None,
+        "plan": plan if subjects.get("plan") else None,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.create(
+            party=russia,
+            stance="supports",
+            summary="s",
+            stated_on=datetime.date(2025, 11, 27),
+            source=source,
+            **fields,
+        )
+
+
+def test_a_position_needs_a_source(point, russia):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.create(
+            party=russia,
+            point=point,
+            stance="supports",
+            summary="s",
+            stated_on=datetime.date(2025, 11, 27),
+            source_id=None,
+        )
+
+
+def test_the_database_refuses_an_unknown_stance(position):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.filter(pk=position.pk).update(stance="maybe")
+
+
+def test_the_database_refuses_a_malformed_colour(russia):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Party.objects.filter(pk=russia.pk).update(colour="red")
+
+
+def test_model_validation_explains_a_future_date_and_a_foreign_speaker(position, ukraine):
+    position.stated_on = datetime.date.today() + datetime.timedelta(days=2)
+    position.party = ukraine
+    with pytest.raises(ValidationError) as error:
+        position.full_clean()
+    assert set(error.value.message_dict) >= {"stated_on", "speaker"}
+
+
+def test_a_point_cannot_use_a_component_of_another_plan(point):
+    other = Plan.objects.create(slug="e3", title="E3", short_title="E3")
+    point.component = Component.objects.create(plan=other, number=1, title="Elsewhere")
+    with pytest.raises(ValidationError) as error:
+        point.full_clean()
+    assert "component" in error.value.message_dict
+
+
+def test_natural_keys_find_each_object_again(position, point, component, putin):
+    for obj in (position, point, component, putin, position.party, position.source, point.plan):
+        model = type(obj)
+        assert model.objects.get_by_natural_key(*obj.natural_key()) == obj
+
+
+def test_str_names_each_object_for_an_analyst(position, point, component):
+    assert str(point) == "US 28 · 21. Territory"
+    assert str(component) == "US 28 · component 1: Peace framework"
+    assert str(position) == "RU supports on US 28 · 21. Territory"
+
+
+def test_save_checked_bumps_the_version(point):
+    point.title = "Territory (revised)"
+    point.save_checked(point.version)
+    point.refresh_from_db()
+    assert (point.version, point.title) == (2, "Territory (revised)")
+
+
+def test_save_checked_refuses_a_stale_copy_and_keeps_the_first_edit(point):
+    first, second = Point.objects.get(pk=point.pk), Point.objects.get(pk=point.pk)
+    first.title = "First analyst"
+    first.save_checked(1)
+    second.title = "Second analyst"
+    with pytest.raises(EditConflict) as conflict:
+        second.save_checked(1)
+    assert conflict.value.current.title == "First analyst"
+    point.refresh_from_db()
+    assert (point.title, point.version) == ("First analyst", 2)
+
+
+def test_every_save_is_recorded_with_its_summary(point):
+    point.title = "Territory, bracketed"
+    point.save_checked(point.version, summary="per the Geneva readout")
+    latest = point.history.first()
+    assert latest.title == "Territory, bracketed"
+    assert latest.history_change_reason == "per the Geneva readout"
+
+
+def test_open_first_puts_unsettled_points_before_agreed_ones(plan):
+    agreed = Point.objects.create(plan=plan, number=1, title="a", text="t", status="agreed")
+    disputed = Point.objects.create(plan=plan, number=2, title="b", text="t", status="disputed")
+    assert list(plan.points.open_first()) == [disputed, agreed]
