@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .views import analysis as analysis_views
+from .views import bench as bench_views
+from .views import editing as editing_views
+from .views import history as history_views
+from .views import matrix as matrix_views
 from .views import pages
 
 urlpatterns = [
@@ -13,6 +18,98 @@ urlpatterns = [
     path("parties/<slug:slug>/", pages.party_detail, name="party_detail"),
     path("sources/<int:pk>/", pages.source_detail, name="source_detail"),
     path("positions/<uuid:uid>/", pages.position_detail, name="position_detail"),
+    # Analysis
+    path("compare/", analysis_views.compare, name="compare"),
+    path("plans/<slug:slug>/components/", analysis_views.plan_components, name="plan_components"),
+    path("timeline/", analysis_views.timeline, name="timeline"),
+    path("search/", analysis_views.search, name="search"),
+    path("provenance/", analysis_views.provenance, name="provenance"),
+    path("parties/<slug:slug>/brief/", analysis_views.party_brief, name="party_brief"),
+    # Benchmark
+    path("bench/ceiling/", bench_views.ceiling, name="bench_ceiling"),
+    # History
+    path("plans/<slug:slug>/history/", history_views.plan_history, name="plan_history"),
+    path(
+        "plans/<slug:slug>/points/<int:number>/history/",
+        history_views.point_history,
+        name="point_history",
+    ),
+    path("parties/<slug:slug>/history/", history_views.party_history, name="party_history"),
+    path("sources/<int:pk>/history/", history_views.source_history, name="source_history"),
+    path(
+        "positions/<uuid:uid>/history/", history_views.position_history, name="position_history"
+    ),
+    path("history/<str:model>/<int:pk>/", history_views.object_history, name="object_history"),
+    path(
+        "history/<str:model>/<int:pk>/restore/",
+        history_views.restore_version,
+        name="restore_version",
+    ),
+    path("changes/", history_views.recent_changes, name="recent_changes"),
+    path("changes/feed/", history_views.changes_feed, name="changes_feed"),
+    # Editing
+    path("matrix/", matrix_views.matrix, name="matrix"),
+    path("matrix/<int:point>/<int:party>/", matrix_views.cell, name="matrix_cell"),
+    path("plans/new/", editing_views.plan_create, name="plan_create"),
+    path("plans/<slug:slug>/edit/", editing_views.plan_edit, name="plan_edit"),
+    path("plans/<slug:slug>/delete/", editing_views.plan_delete, name="plan_delete"),
+    path("plans/<slug:slug>/new-version/", editing_views.plan_new_version, name="plan_new_version"),
+    path(
+        "plans/<slug:slug>/components/new/", editing_views.component_create, name="component_create"
+    ),
+    path(
+        "plans/<slug:slug>/components/<int:number>/edit/",
+        editing_views.component_edit,
+        name="component_edit",
+    ),
+    path(
+        "plans/<slug:slug>/components/<int:number>/delete/",
+        editing_views.component_delete,
+        name="component_delete",
+    ),
+    path("plans/<slug:slug>/points/new/", editing_views.point_create, name="point_create"),
+    path(
+        "plans/<slug:slug>/points/<int:number>/edit/", editing_views.point_edit, name="point_edit"
+    ),
+    path(
+        "plans/<slug:slug>/points/<int:number>/edit/<str:field>/",
+        editing_views.point_field_edit,
+        name="point_field_edit",
+    ),
+    path(
+        "plans/<slug:slug>/points/<int:number>/show/<str:field>/",
+        editing_views.point_field_show,
+        name="point_field_show",
+    ),
+    path(
+        "plans/<slug:slug>/points/<int:number>/delete/",
+        editing_views.point_delete,
+        name="point_delete",
+    ),
+    path(
+        "plans/<slug:slug>/points/<int:number>/positions/new/",
+        editing_views.position_create_for_point,
+        name="position_create_for_point",
+    ),
+    path("parties/new/", editing_views.party_create, name="party_create"),
+    path("parties/<slug:slug>/edit/", editing_views.party_edit, name="party_edit"),
+    path("parties/<slug:slug>/delete/", editing_views.party_delete, name="party_delete"),
+    path(
+        "parties/<slug:slug>/positions/new/",
+        editing_views.position_create_for_party,
+        name="position_create_for_party",
+    ),
+    path("parties/<slug:slug>/actors/new/", editing_views.actor_create, name="actor_create"),
+    path("actors/<slug:slug>/edit/", editing_views.actor_edit, name="actor_edit"),
+    path("actors/<slug:slug>/delete/", editing_views.actor_delete, name="actor_delete"),
+    path("sources/new/", editing_views.source_create, name="source_create"),
+    path("sources/<int:pk>/edit/", editing_views.source_edit, name="source_edit"),
+    path("sources/<int:pk>/delete/", editing_views.source_delete, name="source_delete"),
+    path("events/new/", editing_views.event_create, name="event_create"),
+    path("events/<slug:slug>/edit/", editing_views.event_edit, name="event_edit"),
+    path("events/<slug:slug>/delete/", editing_views.event_delete, name="event_delete"),
+    path("positions/<uuid:uid>/edit/", editing_views.position_edit, name="position_edit"),
+    path("positions/<uuid:uid>/delete/", editing_views.position_delete, name="position_delete"),
     # Accounts and admin
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

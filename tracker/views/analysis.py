@@ -1,0 +1,87 @@
+"""The analyst's views: compare versions, components, timeline, search,
+provenance and party briefs. All read-only; anonymous visitors may read."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from .. import analysis
+from ..models import Party, Plan, Stance
+
+
+@require_GET
+def compare(request):
+    plans = list(Plan.objects.order_by("presented_on", "title"))
+    data = request.GET if "a" in request.GET else analysis.default_comparison(plans)
+    form = analysis.CompareForm(data or None, plans=plans)
+    rows, selected, status = [], [], 200
+    if form.is_bound and form.is_valid():
+        selected = form.cleaned_data["selected"]
+        rows = analysis.compare_plans(selected)
+        if form.cleaned_data["party"]:
+            analysis.mark_conflicts(rows, form.cleaned_data["party"], selected)
+        rows = analysis.filter_rows(rows, **form.cleaned_data)
+    elif form.is_bound:
+        status = 400
+    context = {"form": form, "plans": selected, "rows": rows}
+    return render(request, "tracker/compare.html", context, status=status)
+
+
+@require_GET
+def plan_components(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    summaries = analysis.component_summaries(plan)
+    context = {"plan": plan, "summaries": summaries, "stance_choices": Stance}
+    return render(request, "tracker/plan_components.html", context)
+
+
+@require_GET
+def timeline(request):
+    form = analysis.DateRangeForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "entries": [], "chart": None}
+        return render(request, "tracker/timeline.html", context, status=400)
+    entries, truncated = analysis.timeline(**form.cleaned_data)
+    chart = analysis.stance_chart(entries)
+    context = {"form": form, "entries": entries, "chart": chart, "truncated": truncated}
+    return render(request, "tracker/timeline.html", context)
+
+
+@require_GET
+def search(request):
+    form = analysis.SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "tracker/search.html", {"form": form, "results": {}}, status=400)
+    data = form.cleaned_data
+    kind, page = data["kind"], data["page"] or 1
+    if kind:
+        cap, offset = analysis.SEARCH_PAGE, (page - 1) * analysis.SEARCH_PAGE
+        results = analysis.search(data, kinds=[kind], cap=cap, offset=offset)
+    else:
+        results = analysis.search(data)
+    words = analysis.search_words(data["q"])
+    context = {"form": form, "results": results, "words": words, "kind": kind, "page": page}
+    return render(request, "tracker/search.html", context)
+
+
+@require_GET
+def provenance(request):
+    report = analysis.provenance_report()
+    return render(request, "tracker/provenance.html", {"report": report})
+
+
+@require_GET
+def party_brief(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    days, notice = analysis.parse_days(request.GET.get("days"))
+    plans = analysis.party_brief(party)
+    changes, since = analysis.recent_changes(party, days)
+    context = {
+        "party": party,
+        "plans": plans,
+        "changes": changes,
+        "days": days,
+        "since": since,
+        "notice": notice,
+        "stance_choices": Stance,
+    }
+    return render(request, "tracker/party_brief.html", context)
