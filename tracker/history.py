@@ -1,6 +1,113 @@
-"""Glue between django-simple-history and the tracker's cross-model change feed."""
+"""The tracker's change history, built on django-simple-history.
 
-from .models import Change
+simple-history stores each version of each tracked model in its own history
+table; this module adds what analysts need on top of it: the cross-model
+``Change`` index behind the recent-changes feed, attribution for writes the
+library does not see (raw fixture loads, bulk writes, management commands),
+field-by-field diffs with names instead of ids, restoring a version, and
+reading the tracker as it stood at a given moment.
+"""
+
+import contextlib
+import datetime
+import threading
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .diff import word_diff_html
+from .models import (
+    Actor,
+    Change,
+    Component,
+    EditConflict,
+    Event,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+)
+
+TRACKED = {
+    model._meta.model_name: model
+    for model in (Party, Actor, Source, Plan, Component, Point, Position, Event)
+}
+
+# Relations that a model's __str__ follows, so naming many objects costs one query.
+NAME_RELATIONS = {Point: ["plan"], Component: ["plan"], Position: ["party"]}
+
+# Fields every version has that are bookkeeping, not content.
+NOT_CONTENT = {"id", "version", "uid"}
+
+FIXTURE_SUMMARY = "Loaded from a fixture"
+
+
+class RestoreRefused(Exception):
+    """The version cannot be restored; the message says why, nothing was changed."""
+
+
+# --- attribution -------------------------------------------------------------
+
+_acting = threading.local()
+
+
+def as_command_actor(name):
+    """The user a management command's writes are attributed to.
+
+    An inactive account with an unusable password, named after the command,
+    so the history says "import_fixture" rather than nobody.
+    """
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=name[:150], defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@contextlib.contextmanager
+def recorded_as(user, summary=""):
+    """Attribute every history record written inside the block to ``user``.
+
+    For code that saves without a request (commands, scripts): records that
+    already name a user or a summary keep theirs.
+    """
+    previous = getattr(_acting, "value", None)
+    _acting.value = (user, summary)
+    try:
+        yield
+    finally:
+        _acting.value = previous
+
+
+def fill_attribution(history_instance):
+    """Called before each history record is saved (pre_create signal)."""
+    acting = getattr(_acting, "value", None)
+    if acting is None:
+        return
+    user, summary = acting
+    if history_instance.history_user_id is None and user is not None:
+        history_instance.history_user = user
+    if not history_instance.history_change_reason and summary:
+        history_instance.history_change_reason = summary
+
+
+# --- the Change index --------------------------------------------------------
+
+
+def model_name(history_instance):
+    return type(history_instance).__name__.removeprefix("Historical").lower()
 
 
 def party_concerned(instance):
@@ -11,16 +118,554 @@ def party_concerned(instance):
     return getattr(instance, "party_id", None)
 
 
-def index_history_record(history_instance):
-    model = type(history_instance).__name__.removeprefix("Historical").lower()
-    Change.objects.create(
+def change_for(history_instance, instance=None):
+    instance = instance if instance is not None else history_instance.instance
+    return Change(
         changed_at=history_instance.history_date,
         user_id=history_instance.history_user_id,
-        model=model,
+        model=model_name(history_instance),
         object_id=history_instance.id,
-        object_repr=str(history_instance.instance)[:300],
+        object_repr=str(instance)[:300],
         history_id=history_instance.history_id,
         action=history_instance.history_type,
         summary=history_instance.history_change_reason or "",
         party_id=party_concerned(history_instance),
     )
+
+
+def index_history_record(history_instance, instance=None):
+    """Add one history record to the cross-model index.
+
+    ``instance`` is the live object the record was made from: its relation
+    caches make the name cheaper than rebuilding it from the record.
+    """
+    change_for(history_instance, instance).save(force_insert=True)
+
+
+def index_history_records(history_instances, instances):
+    """Index records written in bulk (bulk history creation sends no signal)."""
+    Change.objects.bulk_create(
+        change_for(record, obj) for record, obj in zip(history_instances, instances, strict=True)
+    )
+
+
+# --- the writes simple-history does not see -----------------------------------
+
+
+def tracked_values(model, obj):
+    fields = model.history.model.tracked_fields
+    return {f.attname: getattr(obj, f.attname) for f in fields if f.attname != "version"}
+
+
+def record_raw_save(sender, instance, created):
+    """Record a fixture load (``loaddata`` saves raw and simple-history skips it).
+
+    Attributed to the "loaddata" actor unless the loader named a user; an
+    object loaded again unchanged gets no new record, so loading a fixture
+    twice leaves the history as it was.
+    """
+    if getattr(instance, "skip_history_when_saving", False):
+        return
+    latest = sender.history.filter(id=instance.pk).order_by("-history_date", "-history_id")
+    latest = latest.first()
+    unchanged = latest is not None and latest.history_type != "-"
+    if unchanged and tracked_values(sender, latest) == tracked_values(sender, instance):
+        return
+    if not hasattr(instance, "_history_user"):
+        instance._history_user = as_command_actor("loaddata")
+    if not getattr(instance, "_change_reason", ""):
+        instance._change_reason = FIXTURE_SUMMARY
+    records = sender.history.bulk_history_create([instance], update=not created)
+    index_history_records(saved_records(sender, records, [instance]), [instance])
+
+
+def saved_records(model, records, objs):
+    """History rows as saved, with their ids (fetched again if the database gave none)."""
+    if all(record.history_id for record in records):
+        return records
+    history = model.history.model.objects.filter(id__in=[obj.pk for obj in objs])
+    newest = {}
+    for record in history.order_by("history_date", "history_id"):
+        newest[record.id] = record
+    return [newest[obj.pk] for obj in objs]
+
+
+def create_with_history(model, objs, *, user=None, summary="", batch_size=None):
+    """``bulk_create`` that records a version per object and indexes it.
+
+    simple-history's ``bulk_create_with_history`` writes the history rows but
+    sends no per-record signal, so the Change index is filled here.
+    """
+    with transaction.atomic():
+        created = bulk_create_with_history(
+            list(objs),
+            model,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=summary,
+        )
+        records = latest_records(model, [obj.pk for obj in created])
+        index_history_records(records, created)
+    return created
+
+
+def update_with_history(queryset, *, user=None, summary="", **values):
+    """``QuerySet.update`` that bumps versions, records a version per object and indexes it."""
+    model = queryset.model
+    with transaction.atomic():
+        objs = list(queryset.select_for_update())
+        now = timezone.now()
+        for obj in objs:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.version += 1
+            obj.updated_at = now
+        fields = [*values, "version", "updated_at"]
+        bulk_update_with_history(
+            objs, model, fields, default_user=user, default_change_reason=summary
+        )
+        records = latest_records(model, [obj.pk for obj in objs])
+        index_history_records(records, objs)
+    return len(objs)
+
+
+def latest_records(model, pks):
+    """The newest history record of each object, in the order of ``pks``."""
+    history = model.history.model
+    newest = (
+        history.objects.filter(id=OuterRef("id"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = history.objects.filter(id__in=pks, history_id=Subquery(newest))
+    by_id = {row.id: row for row in rows}
+    return [by_id[pk] for pk in pks]
+
+
+# --- reading versions ----------------------------------------------------------
+
+
+def tracked_model(name):
+    """The tracked model called ``name`` (as in URLs), or None."""
+    return TRACKED.get(name)
+
+
+def versions(model, pk):
+    """An object's history, newest first, with the users who made it."""
+    return (
+        model.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def version_before(record):
+    """The version just before ``record`` of the same object, or None."""
+    return (
+        type(record)
+        .objects.filter(id=record.id)
+        .filter(
+            models.Q(history_date__lt=record.history_date)
+            | models.Q(history_date=record.history_date, history_id__lt=record.history_id)
+        )
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def object_label(model, pk):
+    """What to call an object in headings: its name now, or as last recorded."""
+    current = model.objects.select_related(*NAME_RELATIONS.get(model, [])).filter(pk=pk).first()
+    if current is not None:
+        return str(current), current
+    change = Change.objects.filter(model=model._meta.model_name, object_id=pk).first()
+    if change is not None:
+        return change.object_repr, None
+    return f"{model._meta.verbose_name} #{pk}", None
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    html: str = ""
+
+
+@dataclass
+class Comparison:
+    older: object
+    newer: object
+    changes: list = field(default_factory=list)
+
+
+def content_fields(model):
+    return [f for f in model.history.model.tracked_fields if f.attname not in NOT_CONTENT]
+
+
+def relation_names(records, fields):
+    """Names of every object the records point at: one query per related model."""
+    wanted = {}
+    for f in fields:
+        if f.is_relation:
+            ids = {getattr(r, f.attname) for r in records} - {None}
+            wanted.setdefault(f.related_model, set()).update(ids)
+    names = {}
+    for related, ids in wanted.items():
+        if not ids:
+            continue
+        queryset = related.objects.select_related(*NAME_RELATIONS.get(related, []))
+        found = queryset.in_bulk(ids)
+        for pk in ids:
+            obj = found.get(pk)
+            label = str(obj) if obj is not None else f"{related._meta.verbose_name} #{pk} (deleted)"
+            names[(related, pk)] = label
+    return names
+
+
+def display(f, record, names):
+    value = getattr(record, f.attname)
+    if value is None or value == "":
+        return ""
+    if f.is_relation:
+        return names[(f.related_model, value)]
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j M Y")
+    return str(value)
+
+
+def parties_history():
+    """The table simple-history keeps an event's parties in, one row per party per version."""
+    return Event.history.model._meta.get_field("historicalevent_parties").related_model
+
+
+def m2m_names(model, records):
+    """For models with many-to-many history (events' parties): names per record."""
+    if model is not Event:
+        return {}
+    through = parties_history()
+    rows = through.objects.filter(history__in=records).select_related("party")
+    names = {record.history_id: set() for record in records}
+    for row in rows:
+        label = str(row.party) if row.party_id and row.party else f"party #{row.party_id}"
+        names[row.history_id].add(label)
+    return names
+
+
+def compare(model, older, newer):
+    """Field-by-field changes from ``older`` (None: before creation) to ``newer``.
+
+    Text is diffed word by word; choices show their labels ("Opposes →
+    Conditional"); relations show names. The query count is fixed: one per
+    related model, plus one for many-to-many history.
+    """
+    records = [r for r in (older, newer) if r is not None]
+    fields = content_fields(model)
+    names = relation_names(records, fields)
+    result = Comparison(older, newer)
+    for f in fields:
+        old = display(f, older, names) if older is not None else ""
+        new = display(f, newer, names)
+        if old == new:
+            continue
+        change = FieldChange(f.name, str(f.verbose_name).capitalize(), old, new)
+        if isinstance(f, models.CharField | models.TextField) and not f.choices:
+            change.html = word_diff_html(old, new)
+        else:
+            change.html = arrow(old, new)
+        result.changes.append(change)
+    if model is Event:
+        result.changes += m2m_changes(model, older, newer)
+    return result
+
+
+def arrow(old, new):
+    if not old:
+        return format_html("<ins>{}</ins>", new)
+    if not new:
+        return format_html("<del>{}</del>", old)
+    return format_html("{} → {}", old, new)
+
+
+def m2m_changes(model, older, newer):
+    names = m2m_names(model, [r for r in (older, newer) if r is not None])
+    old = ", ".join(sorted(names.get(older.history_id, ()))) if older is not None else ""
+    new = ", ".join(sorted(names[newer.history_id]))
+    if old == new:
+        return []
+    return [FieldChange("parties", "Parties", old, new, arrow(old, new))]
+
+
+# --- restoring ----------------------------------------------------------------------
+
+
+def restore_summary(record, summary=""):
+    when = date_format(timezone.localtime(record.history_date), "j M Y H:i")
+    text = f"Restored version of {when}"
+    return f"{text}: {summary}" if summary else text
+
+
+def restorable_values(model, record):
+    """The record's field values, with relations checked.
+
+    Returns the values and what could not be restored; refuses when a
+    required relation is gone.
+    """
+    values, lost = {}, []
+    fields = content_fields(model)
+    related = {}
+    for f in fields:
+        value = getattr(record, f.attname)
+        if f.is_relation and value is not None:
+            related.setdefault(f.related_model, set()).add(value)
+    existing = {
+        rel: set(rel.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for rel, ids in related.items()
+    }
+    for f in fields:
+        value = getattr(record, f.attname)
+        if f.is_relation and value is not None and value not in existing[f.related_model]:
+            what = f"{f.verbose_name} ({f.related_model._meta.verbose_name} #{value})"
+            if not f.null:
+                raise RestoreRefused(
+                    f"This version cannot be restored: its {what} no longer exists. "
+                    f"Restore that first."
+                )
+            lost.append(f"{what}: no longer exists, left empty")
+            value = None
+        values[f.attname] = value
+    if "uid" in {f.attname for f in model.history.model.tracked_fields}:
+        values["uid"] = record.uid
+    return values, lost
+
+
+def restore(model, record, *, user, summary=""):
+    """Make ``record`` the current version again, as a new recorded change.
+
+    An existing object is saved through ``save_checked`` (its version is
+    bumped); a deleted one is recreated with the same primary key. Returns
+    the object and the list of what could not be restored.
+    """
+    if record.history_type == "-":
+        previous = version_before(record)
+        if previous is None:
+            raise RestoreRefused("This deletion record has no earlier version to restore.")
+        record = previous
+    reason = restore_summary(record, summary)
+    try:
+        with transaction.atomic():
+            values, lost = restorable_values(model, record)
+            current = model.objects.select_for_update().filter(pk=record.id).first()
+            obj = current or model(pk=record.id)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            validate(obj)
+            if current is not None:
+                obj.save_checked(current.version, summary=reason, user=user)
+            else:
+                obj.version = highest_version(model, record.id) + 1
+                obj._history_user, obj._change_reason = user, reason
+                obj.save(force_insert=True)
+            lost += restore_m2m(model, record, obj)
+    except IntegrityError as error:
+        raise RestoreRefused(f"This version clashes with the current data: {error}") from error
+    except EditConflict as error:
+        message = "Someone saved this object meanwhile; reload and try again."
+        raise RestoreRefused(message) from error
+    return obj, lost
+
+
+def highest_version(model, pk):
+    return model.history.filter(id=pk).aggregate(v=models.Max("version"))["v"] or 0
+
+
+def validate(obj):
+    try:
+        obj.validate_unique()
+        obj.validate_constraints()
+    except ValidationError as error:
+        messages = "; ".join(error.messages)
+        raise RestoreRefused(f"This version clashes with the current data: {messages}") from error
+
+
+def restore_m2m(model, record, obj):
+    if model is not Event:
+        return []
+    through = parties_history()
+    wanted = set(through.objects.filter(history=record).values_list("party_id", flat=True))
+    existing = set(Party.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if set(obj.parties.values_list("pk", flat=True)) != existing:
+        obj.parties.set(existing)
+    return [f"party #{pk}: no longer exists, left out" for pk in sorted(wanted - existing)]
+
+
+# --- as of a moment -------------------------------------------------------------------
+
+
+class BadMoment(ValueError):
+    """An as-of value that is malformed, in the future or before any record."""
+
+
+def parse_moment(value):
+    """``2025-11-25`` (the end of that day) or ``2025-11-25T14:00`` (that minute)."""
+    value = (value or "").strip()
+    try:
+        moment = parse_datetime(value) if "T" in value or " " in value else None
+        day = None if moment else parse_date(value)
+    except ValueError:
+        moment = day = None
+    if moment is None and day is None:
+        raise BadMoment(f"“{value}” is not a date or time: use 2025-11-25 or 2025-11-25T14:00.")
+    if day is not None:
+        moment = datetime.datetime.combine(day, datetime.time.max)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now() + datetime.timedelta(days=1):
+        raise BadMoment(f"{value} is in the future.")
+    return moment
+
+
+def as_of(model, moment, **filters):
+    """Each object's latest version at ``moment`` (deleted ones left out), one query.
+
+    ``filters`` apply to that version, so ``plan_id=7`` gives the objects that
+    belonged to plan 7 at the time.
+    """
+    history = model.history.model
+    newest = (
+        history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return (
+        history.objects.filter(history_date__lte=moment, **filters)
+        .filter(history_id=Subquery(newest))
+        .exclude(history_type="-")
+    )
+
+
+def instances(records):
+    """Model instances built from history records, without touching the database."""
+    return [record.instance for record in records]
+
+
+def plan_as_of(slug, moment):
+    """The plan called ``slug`` and its points, components and stances at ``moment``.
+
+    Five queries whatever the size: plan, components, points, positions, parties.
+    Raises BadMoment if the plan had no record yet at that moment.
+    """
+    plan_record = as_of(Plan, moment, slug=slug).first()
+    if plan_record is None:
+        raise BadMoment(f"There is no record of this plan as of {describe(moment)}.")
+    plan = plan_record.instance
+    components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
+    points = instances(as_of(Point, moment, plan_id=plan.pk))
+    for point in points:
+        point.plan = plan
+        point.component = components.get(point.component_id)
+        if point.component is not None:
+            point.component.plan = plan
+    positions = instances(as_of(Position, moment, point_id__in=[p.pk for p in points]))
+    stances = latest_stances(positions)
+    party_ids = {party_id for _, party_id in stances}
+    parties = sorted(
+        instances(as_of(Party, moment, id__in=party_ids)), key=lambda p: (p.order, p.name)
+    )
+    return {
+        "plan": plan,
+        "points": points,
+        "parties": parties,
+        "stances": stances,
+        "sections": Plan.sections(points, parties, stances),
+    }
+
+
+def latest_stances(positions):
+    """Each party's newest position per point, like Position.latest_per_point_and_party."""
+    stances = {}
+    for position in sorted(positions, key=lambda p: (p.stated_on, p.pk)):
+        stances[(position.point_id, position.party_id)] = position
+    return stances
+
+
+def matrix_as_of(plan_slug, moment):
+    """The stance matrix's data at ``moment``: parties as columns, points as rows.
+
+    ``rows`` is a list of (point, [position or None per party]) in point order.
+    """
+    data = plan_as_of(plan_slug, moment)
+    points = sorted(data["points"], key=lambda p: p.number)
+    data["rows"] = [
+        (point, [data["stances"].get((point.pk, party.pk)) for party in data["parties"]])
+        for point in points
+    ]
+    return data
+
+
+def describe(moment):
+    return date_format(timezone.localtime(moment), "j M Y H:i")
+
+
+# --- recent changes ---------------------------------------------------------------------
+
+
+def changes_matching(*, user=None, model=None, party=None, since=None, until=None):
+    """The Change index filtered as the recent-changes page and feed allow."""
+    changes = Change.objects.select_related("user", "party")
+    if user:
+        changes = changes.filter(user__username=user)
+    if model:
+        changes = changes.filter(model=model)
+    if party:
+        changes = changes.filter(party__slug=party)
+    if since:
+        changes = changes.filter(changed_at__gte=start_of(since))
+    if until:
+        changes = changes.filter(changed_at__lt=start_of(until + datetime.timedelta(days=1)))
+    return changes
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def change_page(changes, *, before=None, after=None, size=50):
+    """One page of changes, newest first, by keyset: no COUNT, no OFFSET.
+
+    ``before``/``after`` are the ids of the row the page continues from; the
+    position is that row's (changed_at, id), looked up in a subquery so the
+    page stays one query. Returns (rows, has_newer, has_older).
+    """
+    if after is not None:
+        when = Change.objects.filter(pk=after).values("changed_at")
+        rows = changes.filter(
+            models.Q(changed_at__gt=Subquery(when))
+            | models.Q(changed_at=Subquery(when), pk__gt=after)
+        ).order_by("changed_at", "pk")[: size + 1]
+        rows = list(rows)
+        has_newer = len(rows) > size
+        return list(reversed(rows[:size])), has_newer, True
+    if before is not None:
+        when = Change.objects.filter(pk=before).values("changed_at")
+        changes = changes.filter(
+            models.Q(changed_at__lt=Subquery(when))
+            | models.Q(changed_at=Subquery(when), pk__lt=before)
+        )
+    rows = list(changes.order_by("-changed_at", "-pk")[: size + 1])
+    return rows[:size], before is not None, len(rows) > size
+
+
+# --- size ----------------------------------------------------------------------------------
+
+
+def history_sizes():
+    """History rows per tracked model, and the Change index, for the stats command."""
+    sizes = {name: model.history.count() for name, model in TRACKED.items()}
+    sizes["change index"] = Change.objects.count()
+    return sizes

@@ -1,14 +1,29 @@
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
-from simple_history.signals import post_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-from .history import index_history_record
+from .history import TRACKED, fill_attribution, index_history_record, record_raw_save
 from .roles import ensure_roles
 
 
+@receiver(pre_create_historical_record)
+def attribute_change(sender, history_instance, **kwargs):
+    fill_attribution(history_instance)
+
+
 @receiver(post_create_historical_record)
-def index_change(sender, history_instance, **kwargs):
-    index_history_record(history_instance)
+def index_change(sender, history_instance, instance=None, **kwargs):
+    index_history_record(history_instance, instance)
+
+
+def record_fixture_load(sender, instance, created, raw=False, **kwargs):
+    """simple-history skips raw saves (fixture loads): record them here."""
+    if raw:
+        record_raw_save(sender, instance, created)
+
+
+for tracked in TRACKED.values():
+    post_save.connect(record_fixture_load, sender=tracked, dispatch_uid=f"raw-history-{tracked}")
 
 
 @receiver(post_migrate)

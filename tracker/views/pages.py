@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from . import history as history_views
 
 
 @require_GET
@@ -36,6 +37,8 @@ def overview(request):
 
 @require_GET
 def plan_detail(request, slug):
+    if "as_of" in request.GET:
+        return history_views.plan_as_of(request, slug)
     plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
     points = plan.points.select_related("component")
     latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
