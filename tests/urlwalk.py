@@ -1,0 +1,186 @@
+"""Every URL the project routes, with a concrete address and what each role may do there.
+
+``ROUTES`` maps each URL name to how to build its arguments from the test cast and
+what each role gets for GET and POST. ``url_names()`` reads the resolver, so a URL
+added to tracker/urls.py without a row here makes the permission walk and the CSP
+test fail instead of escaping them.
+
+Expected outcomes per role:
+- an int: that exact status;
+- ``LOGIN``: a redirect to the sign-in page;
+- ``ANY``: anything but a 5xx (an analyst's empty POST may be a 422, a 302 ...).
+
+Only the roles listed in ``writers`` may change the database, and only by POST.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.db.models import Max, Sum
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tracker.models import Event, Plan, Point
+
+ROLES = ("anonymous", "viewer", "analyst", "superuser")
+LOGIN = "login"
+ANY = "any"
+
+
+def expect(anonymous, viewer, analyst, superuser):
+    return dict(zip(ROLES, (anonymous, viewer, analyst, superuser), strict=True))
+
+
+EVERYONE_200 = expect(200, 200, 200, 200)
+EVERYONE_405 = expect(405, 405, 405, 405)
+# A page that edits: anonymous users are sent to sign in, viewers refused.
+EDITOR_ONLY = expect(LOGIN, 403, 200, 200)
+EDITOR_POST = expect(LOGIN, 403, ANY, ANY)
+SIGNED_IN_200 = expect(LOGIN, 200, 200, 200)
+
+
+@dataclass
+class Route:
+    get: dict
+    post: dict
+    kwargs: object = None  # callable(cast) -> dict of URL kwargs
+    writers: tuple = ()
+    html: bool = True  # the GET answer is an HTML page (for the CSP test)
+    query: str = ""
+    post_data: dict = field(default_factory=dict)
+
+    def build_kwargs(self, cast):
+        return self.kwargs(cast) if self.kwargs else {}
+
+
+def read_page(kwargs=None, **extra):
+    return Route(get=EVERYONE_200, post=EVERYONE_405, kwargs=kwargs, **extra)
+
+
+def edit_page(kwargs=None, **extra):
+    return Route(
+        get=EDITOR_ONLY, post=EDITOR_POST, kwargs=kwargs, writers=("analyst", "superuser"), **extra
+    )
+
+
+def history_page(kwargs=None, **extra):
+    return Route(get=SIGNED_IN_200, post=EVERYONE_405, kwargs=kwargs, **extra)
+
+
+ROUTES = {
+    # Reading the record
+    "overview": read_page(),
+    "healthz": read_page(html=False),
+    "party_colours": read_page(html=False),
+    "plan_detail": read_page(lambda c: {"slug": c.plan.slug}),
+    "point_detail": read_page(lambda c: {"slug": c.plan.slug, "number": c.point.number}),
+    "party_detail": read_page(lambda c: {"slug": c.russia.slug}),
+    "source_detail": read_page(lambda c: {"pk": c.source.pk}),
+    "position_detail": read_page(lambda c: {"uid": c.position.uid}),
+    # Analysis: read-only, public
+    "compare": read_page(),
+    "plan_components": read_page(lambda c: {"slug": c.plan.slug}),
+    "timeline": read_page(),
+    "search": read_page(query="?q=Territory"),
+    "provenance": read_page(),
+    "party_brief": read_page(lambda c: {"slug": c.russia.slug}),
+    "bench_ceiling": read_page(html=False),
+    # History: signed-in readers; restoring is an analyst's write
+    "plan_history": history_page(lambda c: {"slug": c.plan.slug}),
+    "point_history": history_page(lambda c: {"slug": c.plan.slug, "number": c.point.number}),
+    "party_history": history_page(lambda c: {"slug": c.russia.slug}),
+    "source_history": history_page(lambda c: {"pk": c.source.pk}),
+    "position_history": history_page(lambda c: {"uid": c.position.uid}),
+    "object_history": history_page(lambda c: {"model": "point", "pk": c.point.pk}),
+    "restore_version": Route(
+        get=EVERYONE_405,
+        post=EDITOR_POST,
+        kwargs=lambda c: {"model": "point", "pk": c.point.pk},
+        writers=("analyst", "superuser"),
+    ),
+    "recent_changes": history_page(),
+    "changes_feed": history_page(html=False),
+    # Accounts (django.contrib.auth.urls); an empty POST is an invalid form.
+    "login": Route(get=EVERYONE_200, post=EVERYONE_200),
+    "logout": Route(get=EVERYONE_405, post=expect(302, 302, 302, 302)),
+    "password_change": Route(get=SIGNED_IN_200, post=SIGNED_IN_200),
+    "password_change_done": Route(get=SIGNED_IN_200, post=expect(LOGIN, 405, 405, 405)),
+    "password_reset": Route(get=EVERYONE_200, post=EVERYONE_200),
+    "password_reset_done": Route(get=EVERYONE_200, post=EVERYONE_405),
+    "password_reset_confirm": Route(
+        get=EVERYONE_200, post=EVERYONE_200, kwargs=lambda c: {"uidb64": "MQ", "token": "bad"}
+    ),
+    "password_reset_complete": Route(get=EVERYONE_200, post=EVERYONE_405),
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(qualified name, route) for every named pattern outside the admin site."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner == "admin":
+                continue  # the admin site is walked through its registry instead
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name
+            if name is None:
+                yield (f"<unnamed {prefix}{pattern.pattern}>", prefix + str(pattern.pattern))
+                continue
+            yield (f"{namespace}:{name}" if namespace else name, prefix + str(pattern.pattern))
+
+
+def url_names():
+    return sorted({name for name, _ in url_patterns()})
+
+
+def make_cast(plan, point, position, source, russia, putin, component):
+    event = Event.objects.create(
+        slug="bishkek-remarks",
+        title="Putin's remarks in Bishkek",
+        occurred_on=datetime.date(2025, 11, 27),
+        source=source,
+    )
+    event.parties.add(russia)
+    later = Plan.objects.create(
+        slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
+    )
+    Point.objects.create(
+        plan=later, number=1, title="Territory, bracketed", text="Deferred.", derived_from=point
+    )
+    return SimpleNamespace(
+        plan=plan,
+        later=later,
+        point=point,
+        position=position,
+        source=source,
+        russia=russia,
+        putin=putin,
+        component=component,
+        event=event,
+    )
+
+
+def fingerprint():
+    """A cheap picture of everything a request could change.
+
+    Row counts of every tracker table (history tables included), the highest
+    version of each tracked model, and the users' passwords and flags.
+    """
+    picture = {}
+    for model in apps.get_app_config("tracker").get_models():
+        picture[model._meta.label] = model.objects.count()
+        names = {f.name for f in model._meta.fields}
+        if "version" in names and not model.__name__.startswith("Historical"):
+            picture[f"{model._meta.label}.version"] = model.objects.aggregate(
+                top=Max("version"), total=Sum("version")
+            )
+    picture["users"] = sorted(
+        User.objects.values_list("username", "password", "is_active", "is_staff", "is_superuser")
+    )
+    picture["memberships"] = User.groups.through.objects.count()
+    return picture
