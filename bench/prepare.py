@@ -1,0 +1,196 @@
+"""The benchmark's steps inside Django, against the database in DATABASE_URL.
+
+``python -m bench.prepare load small|large OUT.json`` loads a dataset (timed);
+``python -m bench.prepare measure OUT.json`` signs a user in, resolves the request
+table against the data, counts each request's SQL queries once with the test
+client, and writes what wrk needs (paths, cookies, the edit form) as JSON.
+"""
+
+import json
+import secrets
+import sys
+import time
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+import django
+
+SEED = 7
+EDIT_CONNECTIONS = 4
+VARIED_FIELD = "notes"  # the edit POST changes this field each time (plus the summary)
+
+
+def load(dataset):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import LARGE, TINY, generate
+
+    started = time.perf_counter()
+    seed_fixture = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
+    if dataset == "large":
+        info = generate(SEED, LARGE)
+    elif seed_fixture.exists():
+        call_command("loaddata", "seed", verbosity=0)
+        info = {"fixture": "seed"}
+    else:
+        info = generate(SEED, TINY)
+    info["load_seconds"] = round(time.perf_counter() - started, 2)
+    # Planner statistics, as a database in service would have them after a load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return info
+
+
+def find_targets():
+    from django.db.models import Count
+
+    from bench.table import Targets
+    from tracker.models import Change, Plan, Point
+
+    plan = Plan.objects.annotate(n=Count("points")).order_by("-n", "pk").first()
+    point = plan.points.annotate(n=Count("positions")).order_by("-n", "number").first()
+    busiest = (
+        Point.history.values("id").annotate(n=Count("history_id")).order_by("-n", "id").first()
+    )
+    busy = Point.objects.select_related("plan").get(pk=busiest["id"]) if busiest else point
+    changes = Change.objects.count()
+    middle = Change.objects.order_by("changed_at", "pk").values_list("changed_at", flat=True)
+    as_of = middle[changes // 2].date() if changes else django.utils.timezone.localdate()
+    spare = plan.points.exclude(pk__in=[point.pk, busy.pk]).order_by("number")
+    return Targets(
+        plan=plan.slug,
+        point=point.number,
+        busy_plan=busy.plan.slug,
+        busy_point=busy.number,
+        as_of=as_of.isoformat(),
+        edit_points=[(plan.slug, p.number) for p in spare[: EDIT_CONNECTIONS + 1]],
+    )
+
+
+class FormFields(HTMLParser):
+    """The values a browser would submit from the first form in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.done, self.select, self.textarea = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.done or not a.get("name") and tag not in ("option",):
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button", "file", "reset"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.fields[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self.select = a["name"]
+        elif tag == "option" and self.select:
+            if "selected" in a or self.select not in self.fields:
+                self.fields[self.select] = a.get("value") or ""
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.fields[a["name"]] = ""
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.done = True
+
+
+def edit_form(client, path):
+    parser = FormFields()
+    parser.feed(client.get(path, headers={"HX-Request": "true"}).content.decode())
+    fields = parser.fields
+    for name in ("csrfmiddlewaretoken", "version", "summary", VARIED_FIELD):
+        fields.pop(name, None)
+    return fields
+
+
+def signed_in_client():
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from tracker.roles import ANALYST
+
+    user, _ = User.objects.get_or_create(username="bench-analyst")
+    user.groups.add(Group.objects.get(name=ANALYST))
+    client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+def count(client, method, path, **kwargs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method.lower())(path, **kwargs)
+    return response.status_code, len(queries)
+
+
+def measure():
+    from django.conf import settings
+
+    from bench.table import ROWS, resolve
+    from tracker.models import Point
+
+    targets = find_targets()
+    client = signed_in_client()
+    csrf = secrets.token_urlsafe(24)[:32]
+    rows = []
+    for row in ROWS:
+        path = resolve(row, targets)
+        entry = {"name": row.name, "kind": row.kind, "method": row.method, "path": path}
+        rows.append(entry)
+        if path is None:
+            continue
+        headers = {"HX-Request": "true"} if row.htmx else {}
+        entry["htmx"] = row.htmx
+        if row.method == "GET":
+            entry["status"], entry["queries"] = count(client, "GET", path, headers=headers)
+            continue
+        # The edit POST: one point per wrk connection, each carrying its own version.
+        points = [replace(targets, point=n) for _, n in targets.edit_points]
+        paths = [resolve(row, t) for t in points]
+        fields = edit_form(client, paths[0])
+        versions = [Point.objects.get(plan__slug=t.plan, number=t.point).version for t in points]
+        data = {**fields, "version": versions[0], "summary": "counted", VARIED_FIELD: "counted"}
+        entry["status"], entry["queries"] = count(
+            client, "POST", paths[0], data=data, headers=headers
+        )
+        versions[0] = Point.objects.get(plan__slug=points[0].plan, number=points[0].point).version
+        entry["edit"] = {
+            "paths": paths[1:],
+            "versions": versions[1:],
+            "body": urlencode(fields),
+            "field": VARIED_FIELD,
+        }
+    return {
+        "targets": targets.__dict__,
+        "cookie": (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
+            f"{settings.CSRF_COOKIE_NAME}={csrf}"
+        ),
+        "csrf_header": csrf,
+        "rows": rows,
+    }
+
+
+def main():
+    django.setup()
+    step, out = sys.argv[1], sys.argv[-1]
+    result = load(sys.argv[2]) if step == "load" else measure()
+    Path(out).write_text(json.dumps(result, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
