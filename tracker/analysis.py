@@ -119,7 +119,7 @@ MARK_ORDER = ["added", "removed", "moved", "changed", "unchanged"]
 
 def lineage_parents():
     """Every point's parent, so lineage can skip plans that are not compared."""
-    return dict(Point.objects.values_list("pk", "derived_from_id"))
+    return dict(Point.objects.order_by().values_list("pk", "derived_from_id"))
 
 
 def ancestors(pk, parents):
@@ -151,7 +151,7 @@ def compare_plans(plans, parents=None):
     column (sibling versions of one original).
     """
     parents = lineage_parents() if parents is None else parents
-    points = Point.objects.filter(plan__in=plans).select_related("component")
+    points = Point.objects.filter(plan__in=plans).select_related("plan", "component")
     column_of = {plan.pk: index for index, plan in enumerate(plans)}
     groups = defaultdict(lambda: [[] for _ in plans])
     for point in sorted(points, key=lambda p: p.number):
@@ -298,7 +298,7 @@ def component_summaries(plan):
     its points each party supports, conditions, opposes or leaves unclear
     (latest stance per point), and the positions on the component itself."""
     components = list(plan.components.all())
-    points = list(plan.points.select_related("component").open_first())
+    points = list(plan.points.select_related("plan", "component").open_first())
     latest = (
         Position.objects.filter(point__plan=plan)
         .latest_per_point_and_party()

@@ -1,0 +1,153 @@
+"""The timeline: events and positions in date order, filters, and the SVG chart."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils.html import escape
+
+from tests.conftest import STATED_ON, populate
+from tracker.models import Event, Position
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(position, russia, ukraine, source, point):
+    talks = Event.objects.create(
+        slug="geneva-talks",
+        title="Talks in Geneva",
+        kind="talks",
+        occurred_on=STATED_ON - datetime.timedelta(days=4),
+        source=source,
+    )
+    talks.parties.add(ukraine)
+    summit = Event.objects.create(
+        slug="bishkek", title="CSTO summit", occurred_on=STATED_ON, source=source
+    )
+    summit.parties.add(russia)
+    reply = Position.objects.create(
+        party=ukraine,
+        plan=point.plan,
+        stance="opposes",
+        summary="Ukraine objects",
+        stated_on=STATED_ON - datetime.timedelta(days=6),
+        source=source,
+    )
+    return talks, summit, reply
+
+
+def test_it_merges_events_and_positions_in_date_order(client, record, position):
+    talks, summit, reply = record
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    assert [entry.item for entry in response.context["entries"]] == [reply, talks, summit, position]
+    body = response.content.decode()
+    assert position.source.get_absolute_url() in body
+    assert body.index("Talks in Geneva") < body.index("CSTO summit")
+
+
+def test_it_filters_by_party(client, record, position):
+    talks, summit, reply = record
+    entries = client.get("/timeline/?party=russia").context["entries"]
+    assert [entry.item for entry in entries] == [summit, position]
+
+
+def test_it_filters_by_topic_listing_positions_on_points_of_that_topic(client, record, position):
+    entries = client.get("/timeline/?topic=territory").context["entries"]
+    assert [entry.item for entry in entries] == [position]
+    assert not client.get("/timeline/?topic=nuclear").context["entries"]
+
+
+def test_it_filters_by_date_range(client, record):
+    talks, summit, reply = record
+    day = talks.occurred_on.isoformat()
+    entries = client.get(f"/timeline/?start={day}&end={day}").context["entries"]
+    assert [entry.item for entry in entries] == [talks]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=2025-13-01",
+        "end=yesterday",
+        "start=2025-11-27&end=2025-11-01",
+        "party=nobody",
+        "topic=<b>",
+    ],
+)
+def test_bad_filters_are_a_400_with_a_message(client, record, query):
+    response = client.get(f"/timeline/?{query}")
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+
+
+def test_the_chart_is_server_rendered_svg_coloured_by_classes(client, record, position):
+    body = client.get("/timeline/").content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    assert 'class="dot dot-supports"' in svg and 'class="dot dot-opposes"' in svg
+    assert "party-russia" in svg and "party-ukraine" in svg
+    assert 'class="event-mark"' in svg
+    assert position.get_absolute_url() in svg
+    assert "style=" not in body and "<script>" not in svg
+
+
+def test_the_chart_places_later_positions_further_right(client, record, position):
+    chart = client.get("/timeline/").context["chart"]
+    ukraine_row = next(row for row in chart["rows"] if row["label"] == "UA")
+    russia_row = next(row for row in chart["rows"] if row["label"] == "RU")
+    assert ukraine_row["dots"][0]["cx"] == chart["plot_left"]
+    assert russia_row["dots"][0]["cx"] == chart["plot_right"]
+
+
+def test_an_empty_timeline_has_no_chart(client, db):
+    response = client.get("/timeline/")
+    assert response.status_code == 200
+    assert response.context["chart"] is None
+    assert "<svg" not in response.content.decode()
+
+
+def test_the_page_costs_the_same_queries_at_two_sizes(
+    client, record, plan, django_assert_num_queries
+):
+    populate(plan, parties=1, points=2)
+    url = "/timeline/?party=russia&topic=territory&start=2025-01-01"
+    # filtered: party (form validation), positions with subjects, parties for the select
+    # (events carry no topic, so none are read); unfiltered: positions, events, parties
+    # of those events (prefetch), parties for the select, and no validation query
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get("/timeline/").status_code == 200
+    other = plan.__class__.objects.create(slug="other", title="o", short_title="o")
+    populate(other, parties=6, points=40, positions_per_cell=2)
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get("/timeline/").status_code == 200
+
+
+def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(client):
+    call_command("loaddata", "seed", verbosity=0)
+    response = client.get("/timeline/?start=2025-11-20&end=2025-11-27")
+    entries = response.context["entries"]
+    events = [entry.item.slug for entry in entries if entry.kind == "event"]
+    assert events[0] == "us-28-point-plan-leak"
+    assert set(events[1:3]) == {"e3-counter-proposal-2025-11-23", "geneva-talks-2025-11-23"}
+    assert events[3:] == [
+        "driscoll-abu-dhabi-2025-11-24",
+        "witkoff-ushakov-call-recording-2025-11-25",
+        "bishkek-csto-summit-2025-11-27",
+    ]
+    dates = [entry.date for entry in entries]
+    assert dates == sorted(dates)
+    assert min(dates) >= datetime.date(2025, 11, 20) and max(dates) <= datetime.date(2025, 11, 27)
+    positions = [entry.item for entry in entries if entry.kind == "position"]
+    assert (
+        len(positions)
+        == Position.objects.filter(stated_on__range=("2025-11-20", "2025-11-27")).count()
+    )
+    body = response.content.decode()
+    for event in Event.objects.filter(slug__in=events):
+        assert f"<strong>{escape(event.title)}</strong>" in body
+    assert "<strong>Witkoff visits Moscow</strong>" not in body
