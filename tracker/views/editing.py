@@ -1,0 +1,481 @@
+"""Editing the record: create, edit and delete forms, and points edited in place.
+
+Every form works as a plain page without JavaScript (post, then redirect with
+a message); htmx requests get the form or the re-rendered fragment instead.
+Invalid input answers 422, an edit conflict 409, a missing permission 403.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..editing import conflict_changes, copy_plan, delete_checked, save_form, save_position
+from ..forms import (
+    INLINE_POINT_FIELDS,
+    ActorForm,
+    ComponentForm,
+    EventForm,
+    NewPlanVersionForm,
+    PartyForm,
+    PlanForm,
+    PointForm,
+    PositionForm,
+    SourceForm,
+    point_field_form,
+)
+from ..models import (
+    Actor,
+    Component,
+    EditConflict,
+    Event,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+)
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def can(perm):
+    """Only users holding ``perm``: anonymous users are sent to sign in, others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                next_url = request.get_full_path()
+                if request.htmx:
+                    next_url = request.htmx.current_url_abs_path or next_url
+                login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+                if request.htmx:
+                    response = HttpResponse("Sign in to edit.", status=403)
+                    response["HX-Redirect"] = login
+                    return response
+                return redirect(login)
+            if not request.user.has_perm(perm):
+                if request.htmx:
+                    return render(request, "tracker/_forbidden_field.html", status=403)
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def bound(request):
+    return request.POST if request.method == "POST" else None
+
+
+def respond(request, template, context, status=200, partial="form"):
+    """The page, or only its ``partial`` for htmx; varies on HX-Request."""
+    name = f"{template}#{partial}" if request.htmx and partial else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def next_url(request, default):
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
+
+
+def conflict_context(form, current):
+    loaded = form.cleaned_data["version"]
+    return {
+        "form": form.with_version(current.version),
+        "conflict": conflict_changes(current, loaded, [f for f in form.fields if f != "version"]),
+    }
+
+
+def save_page(request, form, template, context, *, success=None, save=save_form):
+    """Validate and save ``form``; answer with a redirect, 422, or a 409 conflict."""
+    context = {**context, "form": form, "next": next_url(request, "")}
+    if request.method != "POST":
+        return respond(request, template, context)
+    if not form.is_valid():
+        return respond(request, template, context, status=422)
+    try:
+        obj = save(form, request.user)
+    except EditConflict as conflict:
+        context.update(conflict_context(form, conflict.current))
+        return respond(request, template, context, status=409)
+    messages.success(request, f"Saved: {obj}.")
+    return redirect(next_url(request, success(obj) if success else obj.get_absolute_url()))
+
+
+class DeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    edit_summary = forms.CharField(label="Edit summary", required=False, max_length=300)
+
+
+def in_use(error):
+    """Up to ten records that still refer to the one being deleted."""
+    blocking = getattr(error, "protected_objects", None) or error.restricted_objects
+    return sorted({str(obj) for obj in list(blocking)[:50]})[:10]
+
+
+def delete_page(request, obj, success_url, cancel_url):
+    """Confirm, then delete unless changed since the page was loaded or still in use."""
+    form = DeleteForm(bound(request), initial={"version": obj.version})
+    context = {"object": obj, "form": form, "cancel_url": cancel_url}
+    template = "tracker/object_confirm_delete.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    if not form.is_valid():
+        return render(request, template, context, status=422)
+    summary = form.cleaned_data["edit_summary"]
+    try:
+        delete_checked(obj, form.cleaned_data["version"], summary=summary, user=request.user)
+    except EditConflict as conflict:
+        current = conflict.current
+        context.update(object=current, form=DeleteForm(initial={"version": current.version}))
+        return render(request, template, {**context, "stale": True}, status=409)
+    except (ProtectedError, RestrictedError) as error:
+        return render(request, template, {**context, "in_use": in_use(error)}, status=409)
+    messages.success(request, f"Deleted: {obj}.")
+    return redirect(success_url)
+
+
+OBJECT_FORM = "tracker/object_form.html"
+
+
+def object_context(kind, obj=None, cancel_url=None, **extra):
+    return {"kind": kind, "object": obj, "cancel_url": cancel_url or "/", **extra}
+
+
+# Parties and actors ------------------------------------------------------------
+
+
+@GET_POST
+@can("tracker.add_party")
+def party_create(request):
+    form = PartyForm(bound(request))
+    return save_page(request, form, OBJECT_FORM, object_context("party"))
+
+
+@GET_POST
+@can("tracker.change_party")
+def party_edit(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    form = PartyForm(bound(request), instance=party)
+    context = object_context("party", party, party.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context)
+
+
+@GET_POST
+@can("tracker.delete_party")
+def party_delete(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    return delete_page(request, party, reverse("overview"), party.get_absolute_url())
+
+
+@GET_POST
+@can("tracker.add_actor")
+def actor_create(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    form = ActorForm(bound(request), initial={"party": party})
+    context = object_context("actor", cancel_url=party.get_absolute_url())
+    return save_page(
+        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
+    )
+
+
+@GET_POST
+@can("tracker.change_actor")
+def actor_edit(request, slug):
+    actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
+    form = ActorForm(bound(request), instance=actor)
+    context = object_context("actor", actor, actor.party.get_absolute_url())
+    return save_page(
+        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
+    )
+
+
+@GET_POST
+@can("tracker.delete_actor")
+def actor_delete(request, slug):
+    actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
+    back = actor.party.get_absolute_url()
+    return delete_page(request, actor, back, back)
+
+
+# Sources and events ------------------------------------------------------------
+
+
+@GET_POST
+@can("tracker.add_source")
+def source_create(request):
+    form = SourceForm(bound(request))
+    return save_page(request, form, OBJECT_FORM, object_context("source"))
+
+
+@GET_POST
+@can("tracker.change_source")
+def source_edit(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    form = SourceForm(bound(request), instance=source)
+    context = object_context("source", source, source.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context)
+
+
+@GET_POST
+@can("tracker.delete_source")
+def source_delete(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    return delete_page(request, source, reverse("overview"), source.get_absolute_url())
+
+
+def event_success(event):
+    return event.source.get_absolute_url()
+
+
+@GET_POST
+@can("tracker.add_event")
+def event_create(request):
+    form = EventForm(bound(request), initial={"parties": request.GET.getlist("party")})
+    return save_page(request, form, OBJECT_FORM, object_context("event"), success=event_success)
+
+
+@GET_POST
+@can("tracker.change_event")
+def event_edit(request, slug):
+    event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
+    form = EventForm(bound(request), instance=event)
+    context = object_context("event", event, event.source.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context, success=event_success)
+
+
+@GET_POST
+@can("tracker.delete_event")
+def event_delete(request, slug):
+    event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
+    back = event.source.get_absolute_url()
+    return delete_page(request, event, next_url(request, reverse("overview")), back)
+
+
+# Plans and components ----------------------------------------------------------
+
+
+@GET_POST
+@can("tracker.add_plan")
+def plan_create(request):
+    form = PlanForm(bound(request))
+    return save_page(request, form, OBJECT_FORM, object_context("plan"))
+
+
+@GET_POST
+@can("tracker.change_plan")
+def plan_edit(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    form = PlanForm(bound(request), instance=plan)
+    context = object_context("plan", plan, plan.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context)
+
+
+@GET_POST
+@can("tracker.delete_plan")
+def plan_delete(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    return delete_page(request, plan, reverse("overview"), plan.get_absolute_url())
+
+
+@GET_POST
+@can("tracker.add_plan")
+def plan_new_version(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    initial = {"title": f"{plan.title} (revised)", "short_title": f"{plan.short_title} rev"[:60]}
+    form = NewPlanVersionForm(bound(request), initial={**initial, "slug": f"{plan.slug}-rev"})
+    context = object_context("plan", cancel_url=plan.get_absolute_url(), source_plan=plan)
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return render(
+            request, "tracker/plan_version_form.html", {**context, "form": form}, status=status
+        )
+    data = form.cleaned_data
+    fields = {key: data[key] for key in ("slug", "title", "short_title")}
+    new = copy_plan(plan, **fields, summary=form.summary, user=request.user)
+    messages.success(request, f"Created {new.short_title} from {plan.short_title}.")
+    return redirect(new)
+
+
+@GET_POST
+@can("tracker.add_component")
+def component_create(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    form = ComponentForm(bound(request), plan=plan)
+    context = object_context("component", cancel_url=plan.get_absolute_url(), plan=plan)
+    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+
+
+@GET_POST
+@can("tracker.change_component")
+def component_edit(request, slug, number):
+    component = get_object_or_404(
+        Component.objects.select_related("plan"), plan__slug=slug, number=number
+    )
+    plan = component.plan
+    form = ComponentForm(bound(request), instance=component, plan=plan)
+    context = object_context("component", component, plan.get_absolute_url(), plan=plan)
+    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+
+
+@GET_POST
+@can("tracker.delete_component")
+def component_delete(request, slug, number):
+    component = get_object_or_404(
+        Component.objects.select_related("plan"), plan__slug=slug, number=number
+    )
+    back = component.plan.get_absolute_url()
+    return delete_page(request, component, back, back)
+
+
+# Points ------------------------------------------------------------------------
+
+
+def get_point(slug, number):
+    return get_object_or_404(
+        Point.objects.select_related("plan", "component"), plan__slug=slug, number=number
+    )
+
+
+@GET_POST
+@can("tracker.add_point")
+def point_create(request, slug):
+    plan = get_object_or_404(Plan, slug=slug)
+    following = (plan.points.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    form = PointForm(bound(request), plan=plan, initial={"number": following})
+    context = object_context("point", cancel_url=plan.get_absolute_url(), plan=plan)
+    return save_page(request, form, OBJECT_FORM, context)
+
+
+@GET_POST
+@can("tracker.change_point")
+def point_edit(request, slug, number):
+    point = get_point(slug, number)
+    form = PointForm(bound(request), instance=point, plan=point.plan)
+    context = object_context("point", point, point.get_absolute_url(), plan=point.plan)
+    return save_page(request, form, OBJECT_FORM, context)
+
+
+@GET_POST
+@can("tracker.delete_point")
+def point_delete(request, slug, number):
+    point = get_point(slug, number)
+    return delete_page(request, point, point.plan.get_absolute_url(), point.get_absolute_url())
+
+
+def inline_field(field):
+    if field not in INLINE_POINT_FIELDS:
+        raise Http404("This field is not edited in place.")
+    return field
+
+
+@GET_POST
+@can("tracker.change_point")
+def point_field_edit(request, slug, number, field):
+    """One field of a point, edited where it stands (or on its own page without JS)."""
+    point = get_point(slug, number)
+    form = point_field_form(inline_field(field))(bound(request), instance=point, plan=point.plan)
+    form.fields[field].widget.attrs["autofocus"] = True
+    context = {"point": point, "field": field, "form": form}
+    template = "tracker/point_field_edit.html"
+    if request.method != "POST":
+        return respond(request, template, context, partial="field-form")
+    if not form.is_valid():
+        return respond(request, template, context, status=422, partial="field-form")
+    try:
+        save_form(form, request.user)
+    except EditConflict as conflict:
+        context.update(conflict_context(form, conflict.current))
+        return respond(request, template, context, status=409, partial="field-form")
+    if not request.htmx:
+        messages.success(request, f"Saved the {form.fields[field].label.lower()} of {point}.")
+        return redirect(point)
+    return show_field(request, point, field, saved=True)
+
+
+def show_field(request, point, field, saved=False):
+    context = {"point": point, "field": field, "saved": saved}
+    response = render(request, "tracker/_field_display.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def point_field_show(request, slug, number, field):
+    """The field as displayed (cancelling an edit in place)."""
+    return show_field(request, get_point(slug, number), inline_field(field))
+
+
+# Positions ---------------------------------------------------------------------
+
+POSITION_FORM = "tracker/position_form.html"
+
+
+def position_added(request, form, context):
+    """Save a new position: a redirect, or for htmx the new position in place of the form."""
+    context = {**context, "form": form, "next": next_url(request, "")}
+    if not form.is_valid():
+        return respond(request, POSITION_FORM, context, status=422)
+    position = save_position(form, request.user)
+    if request.htmx:
+        return respond(request, POSITION_FORM, {**context, "position": position}, partial="added")
+    messages.success(request, f"Added: {position}.")
+    return redirect(next_url(request, position.subject.get_absolute_url()))
+
+
+@GET_POST
+@can("tracker.add_position")
+def position_create_for_point(request, slug, number):
+    point = get_point(slug, number)
+    form = PositionForm(bound(request), point=point)
+    context = {"point": point, "cancel_url": point.get_absolute_url()}
+    if request.method != "POST":
+        return respond(request, POSITION_FORM, {**context, "form": form})
+    return position_added(request, form, context)
+
+
+@GET_POST
+@can("tracker.add_position")
+def position_create_for_party(request, slug):
+    party = get_object_or_404(Party, slug=slug)
+    form = PositionForm(bound(request), party=party)
+    context = {"party": party, "cancel_url": party.get_absolute_url(), "show_subject": True}
+    if request.method != "POST":
+        return respond(request, POSITION_FORM, {**context, "form": form})
+    return position_added(request, form, context)
+
+
+@GET_POST
+@can("tracker.change_position")
+def position_edit(request, uid):
+    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
+    form = PositionForm(bound(request), instance=position)
+    back = position.subject.get_absolute_url()
+    context = {"position": position, "cancel_url": next_url(request, back), "editing": True}
+    success = lambda p: back  # noqa: E731
+    return save_page(request, form, POSITION_FORM, context, success=success, save=save_position)
+
+
+@GET_POST
+@can("tracker.delete_position")
+def position_delete(request, uid):
+    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
+    back = next_url(request, position.subject.get_absolute_url())
+    return delete_page(request, position, back, back)

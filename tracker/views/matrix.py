@@ -1,0 +1,88 @@
+"""The stance matrix: parties as columns, points as rows, latest stance per cell."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..editing import (
+    default_plan,
+    latest_stances,
+    matrix_cell,
+    matrix_points,
+    matrix_rows,
+    parties_for_matrix,
+    save_position,
+)
+from ..forms import MatrixFilterForm, PositionForm
+from ..models import Party, Plan, Point, Stance
+from .editing import can
+
+
+@require_GET
+def matrix(request):
+    slug = request.GET.get("plan")
+    plan = get_object_or_404(Plan, slug=slug) if slug else default_plan()
+    if plan is None:
+        raise Http404("No plan recorded yet.")
+    data = request.GET.copy()
+    data["plan"] = plan.slug
+    form = MatrixFilterForm(data, plan=plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.errors:
+        messages.warning(request, "Some filters were not understood and are ignored.")
+    points = matrix_points(plan, filters)
+    parties = parties_for_matrix()
+    rows = matrix_rows(points, parties, latest_stances(points))
+    context = {
+        "plan": plan,
+        "form": form,
+        "parties": parties,
+        "rows": rows,
+        "stance_choices": Stance,
+    }
+    return render(request, "tracker/matrix.html", context)
+
+
+def cell_context(point, party, form):
+    positions = point.positions.filter(party=party).select_related("party", "speaker", "source")
+    return {
+        "point": point,
+        "party": party,
+        "positions": positions.latest_first(),
+        "form": form,
+        "stance": matrix_cell(point, party),
+    }
+
+
+def cell_template(request):
+    return "tracker/_matrix_cell_panel.html" if request.htmx else "tracker/matrix_cell_form.html"
+
+
+@require_http_methods(["GET", "POST"])
+def cell(request, point, party):
+    """One party's positions on one point, with a form to add another."""
+    point = get_object_or_404(Point.objects.select_related("plan", "component"), pk=point)
+    party = get_object_or_404(Party, pk=party)
+    if request.method == "POST":
+        return add_position(request, point, party)
+    context = cell_context(point, party, PositionForm(point=point, party=party))
+    template = cell_template(request)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@can("tracker.add_position")
+def add_position(request, point, party):
+    form = PositionForm(request.POST, point=point, party=party)
+    template = cell_template(request)
+    if not form.is_valid():
+        return render(request, template, cell_context(point, party, form), status=422)
+    position = save_position(form, request.user)
+    if not request.htmx:
+        messages.success(request, f"Added: {position}.")
+        return redirect("matrix_cell", point=point.pk, party=party.pk)
+    context = cell_context(point, party, PositionForm(point=point, party=party))
+    return render(request, template, {**context, "added": position})
