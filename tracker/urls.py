@@ -12,6 +12,9 @@ urlpatterns = [
     # Reading the record
     path("", pages.overview, name="overview"),
     path("healthz", pages.healthz, name="healthz"),
+    # Editing: before the detail pages, which would take "new" for a slug
+    path("plans/new/", editing_views.plan_create, name="plan_create"),
+    path("parties/new/", editing_views.party_create, name="party_create"),
     path("parties.css", pages.party_colours, name="party_colours"),
     path("plans/<slug:slug>/", pages.plan_detail, name="plan_detail"),
     path("plans/<slug:slug>/points/<int:number>/", pages.point_detail, name="point_detail"),
@@ -50,7 +53,6 @@ urlpatterns = [
     # Editing
     path("matrix/", matrix_views.matrix, name="matrix"),
     path("matrix/<int:point>/<int:party>/", matrix_views.cell, name="matrix_cell"),
-    path("plans/new/", editing_views.plan_create, name="plan_create"),
     path("plans/<slug:slug>/edit/", editing_views.plan_edit, name="plan_edit"),
     path("plans/<slug:slug>/delete/", editing_views.plan_delete, name="plan_delete"),
     path("plans/<slug:slug>/new-version/", editing_views.plan_new_version, name="plan_new_version"),
@@ -91,7 +93,6 @@ urlpatterns = [
         editing_views.position_create_for_point,
         name="position_create_for_point",
     ),
-    path("parties/new/", editing_views.party_create, name="party_create"),
     path("parties/<slug:slug>/edit/", editing_views.party_edit, name="party_edit"),
     path("parties/<slug:slug>/delete/", editing_views.party_delete, name="party_delete"),
     path(
