@@ -1,14 +1,80 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import restore_summary
 from .models import Actor, Change, Component, Event, Party, Plan, Point, Position, Source
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
-    """History tab (with revert) on every tracked model; no unbounded counts."""
+class TrackedAdminForm(forms.ModelForm):
+    change_summary = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Edit summary",
+        help_text="Why you made this change; kept in the history.",
+    )
+    # The version this page was loaded at: a save from a stale page is refused
+    # instead of overwriting what someone else saved meanwhile.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the table, not the instance: a revert form holds an old copy.
+            current = type(self.instance).objects.filter(pk=self.instance.pk)
+            self.fields["loaded_version"].initial = current.values_list(
+                "version", flat=True
+            ).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = type(self.instance).objects.filter(pk=self.instance.pk)
+            version = current.values_list("version", flat=True).first()
+            if cleaned.get("loaded_version") != version:
+                raise forms.ValidationError(
+                    "Someone else saved this record after you opened it. Open it again "
+                    "to see their changes, then re-apply yours."
+                )
+        return cleaned
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    """History tab (with revert) on every tracked model; no unbounded counts.
+
+    Every save bumps the version (so a stale editor elsewhere gets a
+    conflict) and records the edit summary; a revert from the history tab
+    needs tracker.restore_version and is recorded as "Restored version of …".
+    """
+
+    form = TrackedAdminForm
     show_full_result_count = False
     readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        summary = form.cleaned_data.get("change_summary", "")
+        restoring = getattr(request, "restoring_version", None)
+        if restoring is not None:
+            record = self.model.history.get(history_id=restoring)
+            summary = restore_summary(record, summary)
+        if summary:
+            obj._change_reason = summary
+        if change:
+            current = self.model.objects.filter(pk=obj.pk).values_list("version", flat=True)
+            obj.version = (current.first() or obj.version) + 1
+        super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not request.user.has_perm(
+            "tracker.restore_version"
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not request.user.has_perm("tracker.restore_version"):
+            raise PermissionDenied
+        request.restoring_version = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Party)

@@ -35,6 +35,7 @@ from .models import (
     Point,
     Position,
     Source,
+    Stance,
 )
 
 TRACKED = {
@@ -595,14 +596,20 @@ def latest_stances(positions):
 
 
 def matrix_as_of(plan_slug, moment):
-    """The stance matrix's data at ``moment``: parties as columns, points as rows.
+    """The stance matrix's data at ``moment``, in the shape the live matrix uses.
 
-    ``rows`` is a list of (point, [position or None per party]) in point order.
+    ``parties`` are every party recorded then; ``rows`` is a list of
+    (point, [(party, stance or "") per party]) in point order, the stance a
+    ``Stance`` member (compares equal to its stored value, has a label).
+    Six queries whatever the size.
     """
     data = plan_as_of(plan_slug, moment)
+    parties = sorted(instances(as_of(Party, moment)), key=lambda p: (p.order, p.name))
     points = sorted(data["points"], key=lambda p: p.number)
+    stances = {key: Stance(position.stance) for key, position in data["stances"].items()}
+    data["parties"] = parties
     data["rows"] = [
-        (point, [data["stances"].get((point.pk, party.pk)) for party in data["parties"]])
+        (point, [(party, stances.get((point.pk, party.pk), "")) for party in parties])
         for point in points
     ]
     return data
