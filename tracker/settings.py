@@ -152,6 +152,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # History: an index on (history_date, id) keeps "latest first" pages fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 
+# Import: a fixture over either limit is refused before it is parsed whole
+# (a gzip file counts by its decompressed size).
+TRACKER_IMPORT_MAX_BYTES = int(env("TRACKER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+TRACKER_IMPORT_MAX_OBJECTS = int(env("TRACKER_IMPORT_MAX_OBJECTS", "100000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,6 +7,7 @@ from .views import editing as editing_views
 from .views import history as history_views
 from .views import matrix as matrix_views
 from .views import pages
+from .views import transfer as transfer_views
 
 urlpatterns = [
     # Reading the record
@@ -111,6 +112,14 @@ urlpatterns = [
     path("events/<slug:slug>/delete/", editing_views.event_delete, name="event_delete"),
     path("positions/<uuid:uid>/edit/", editing_views.position_edit, name="position_edit"),
     path("positions/<uuid:uid>/delete/", editing_views.position_delete, name="position_delete"),
+    # Import and export
+    path("export/", transfer_views.export, name="export"),
+    path("export/fixture.json", transfer_views.export_fixture, name="export_fixture"),
+    path("export/matrix.csv", transfer_views.export_matrix, name="export_matrix"),
+    path("import/", transfer_views.import_form, name="import_fixture"),
+    path("import/preview/", transfer_views.import_preview, name="import_preview"),
+    path("import/apply/", transfer_views.import_apply, name="import_apply"),
+    path("import/cancel/", transfer_views.import_cancel, name="import_cancel"),
     # Accounts and admin
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1054 @@
+"""Fixture export and import: the tracker's data as JSON fixtures with natural keys.
+
+Export writes the eight tracked models (never users, sessions or permissions) in
+dependency order, each model's objects sorted by natural key, indented by two
+spaces, with natural foreign and primary keys (no ``pk``): two exports of the
+same data are byte-identical, diff well in git and load with plain ``loaddata``.
+``version`` and ``updated_at`` are left out: they are this database's
+bookkeeping (edit-conflict counter, last local save), not the record itself.
+
+Import reads a fixture in chunks (so memory stays bounded by the size and
+object-count limits), refuses any model outside the tracker's eight, resolves
+natural keys inside the file or the database, runs ``full_clean()`` on every
+object and saves each through ``save()`` so that the change history records the
+importing user and the file name. Objects are matched by natural key (a
+``pk`` in the file is ignored); an object found in the database is updated
+with the fields the file gives (fields the file leaves out keep their value)
+and its ``version`` bumped; one that is not is created. The preview is the
+same run inside a transaction that is rolled back, so it sees every database
+constraint the real apply will.
+"""
+
+import codecs
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import re
+import secrets
+import tempfile
+import textwrap
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, models, transaction
+
+from .diff import word_diff_html
+from .models import (
+    Actor,
+    Component,
+    EditConflict,
+    Event,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+)
+
+# Dependency order: every foreign key points to a model earlier in the list
+# (or to its own model: Plan.derived_from, Point.derived_from).
+MODELS = [Party, Actor, Source, Plan, Component, Point, Position, Event]
+LABELS = {model._meta.label_lower: model for model in MODELS}
+# Local bookkeeping: neither exported nor imported (ignored when a file has them).
+LOCAL_FIELDS = {"version", "updated_at"}
+SLUG_MODELS = {Party, Actor, Source, Plan, Event}
+PLAN_ITEMS = {Component, Point}
+
+CHUNK = 64 * 1024
+MAX_ERRORS = 50
+
+
+class ExportError(Exception):
+    pass
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``errors`` says why, one line each."""
+
+    def __init__(self, errors, status=422):
+        if isinstance(errors, str):
+            errors = [errors]
+        self.errors = list(errors)
+        self.status = status
+        super().__init__("\n".join(self.errors))
+
+
+class PreviewChanged(Exception):
+    """The database changed between the preview and the confirmation."""
+
+    def __init__(self, preview):
+        super().__init__("The database changed since the preview.")
+        self.preview = preview
+
+
+def max_bytes():
+    return settings.TRACKER_IMPORT_MAX_BYTES
+
+
+def max_objects():
+    return settings.TRACKER_IMPORT_MAX_OBJECTS
+
+
+def key_text(key):
+    return "/".join(str(part) for part in key)
+
+
+# Export -------------------------------------------------------------------
+
+RELATED = {
+    Party: [],
+    Actor: ["party"],
+    Source: [],
+    Plan: ["authored_by", "derived_from"],
+    Component: ["plan"],
+    Point: ["plan", "component__plan", "derived_from__plan"],
+    Position: ["party", "point__plan", "component__plan", "plan", "speaker", "source"],
+    Event: ["source"],
+}
+
+
+def exported_fields(model, include_full_text=True):
+    names = [
+        f.name
+        for f in model._meta.get_fields()
+        if (f.concrete or f.many_to_many)
+        and not f.auto_created
+        and not f.primary_key
+        and f.name not in LOCAL_FIELDS
+    ]
+    if model is Source and not include_full_text:
+        names.remove("full_text")
+    return names
+
+
+def relations(model):
+    """The model's foreign keys and many-to-many fields (all point into MODELS)."""
+    return [f for f in model._meta.get_fields() if f.concrete and f.is_relation] + list(
+        model._meta.many_to_many
+    )
+
+
+def _load(model):
+    objects = model.objects.select_related(*RELATED[model])
+    if model is Event:
+        objects = objects.prefetch_related("parties")
+    return list(objects)
+
+
+def _referenced(obj, relation):
+    if relation.many_to_many:
+        return [related.pk for related in getattr(obj, relation.name).all()]
+    value = getattr(obj, relation.attname)
+    return [] if value is None else [value]
+
+
+def _select_plans(objects, slugs):
+    """The chosen plans with their contents, and everything those refer to.
+
+    A plan brings its components, its points and the positions on any of
+    them; then every object referred to (a party, a speaker, a source, the
+    plan or point something derives from) comes along, and the events whose
+    source is included, until nothing new is added.
+    """
+    by_pk = {model: {obj.pk: obj for obj in objects[model]} for model in MODELS}
+    plans = {p.pk for p in objects[Plan] if p.slug in slugs}
+    missing = set(slugs) - {by_pk[Plan][pk].slug for pk in plans}
+    if missing:
+        raise ExportError(f"No plan with slug {', '.join(sorted(missing))}.")
+    chosen = {model: set() for model in MODELS}
+    chosen[Plan] = set(plans)
+    chosen[Component] = {c.pk for c in objects[Component] if c.plan_id in plans}
+    chosen[Point] = {p.pk for p in objects[Point] if p.plan_id in plans}
+    chosen[Position] = {
+        p.pk
+        for p in objects[Position]
+        if p.point_id in chosen[Point] or p.component_id in chosen[Component] or p.plan_id in plans
+    }
+    grew = True
+    while grew:
+        size = sum(len(pks) for pks in chosen.values())
+        chosen[Event] |= {e.pk for e in objects[Event] if e.source_id in chosen[Source]}
+        for model in MODELS:
+            for relation in relations(model):
+                for pk in list(chosen[model]):
+                    chosen[relation.related_model].update(_referenced(by_pk[model][pk], relation))
+        grew = sum(len(pks) for pks in chosen.values()) != size
+    return {model: [obj for obj in objects[model] if obj.pk in chosen[model]] for model in MODELS}
+
+
+def _dump(model, objects, include_full_text):
+    data = serializers.serialize(
+        "python",
+        objects,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+        fields=exported_fields(model, include_full_text),
+    )
+    for item in data:
+        if "parties" in item["fields"]:
+            item["fields"]["parties"] = sorted(item["fields"]["parties"])
+    return data
+
+
+def export_fixture(plans=None, include_full_text=True):
+    """The fixture as an iterator of text chunks (check the plans before iterating).
+
+    The chunks join to exactly ``json.dumps(objects, indent=2)`` plus a final
+    newline, written one object at a time so the web download can stream.
+    """
+    objects = {model: _load(model) for model in MODELS}
+    if plans:
+        objects = _select_plans(objects, set(plans))
+    return _chunks(objects, include_full_text)
+
+
+def _chunks(objects, include_full_text):
+    yield "["
+    first = True
+    for model in MODELS:
+        ordered = sorted(objects[model], key=lambda obj: obj.natural_key())
+        for item in _dump(model, ordered, include_full_text):
+            text = json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+            yield ("\n" if first else ",\n") + textwrap.indent(text, "  ")
+            first = False
+    yield "]\n" if first else "\n]\n"
+
+
+def export_text(plans=None, include_full_text=True):
+    return "".join(export_fixture(plans, include_full_text))
+
+
+def stance_matrix(plan):
+    """Rows of the plan's stance matrix: a header, then one row per point.
+
+    Each party that has taken a position on a point of the plan gets a column
+    with its latest stance. Three queries: points, latest positions, parties.
+    """
+    points = plan.points.select_related("component").order_by("number")
+    latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
+    stances = {
+        (p.point_id, p.party_id): p.get_stance_display()
+        for p in latest.only("pk", "point_id", "party_id", "stance")
+    }
+    parties = list(Party.objects.filter(positions__point__plan=plan).distinct())
+    yield ["Point", "Title", "Topic", "Status", "Component", *(p.name for p in parties)]
+    for point in points:
+        component = point.component
+        yield [
+            point.number,
+            point.title,
+            point.get_topic_display(),
+            point.get_status_display(),
+            f"{component.number}. {component.title}" if component else "",
+            *(stances.get((point.pk, party.pk), "") for party in parties),
+        ]
+
+
+def csv_safe(value):
+    """Keep a spreadsheet from reading user text as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# Reading a fixture -----------------------------------------------------------
+
+
+class _Capped(io.RawIOBase):
+    """A binary stream that refuses to give more than ``limit`` bytes."""
+
+    def __init__(self, stream, limit, what):
+        self.stream = stream
+        self.limit = limit
+        self.what = what
+        self.total = 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        data = self.stream.read(size if size and size > 0 else CHUNK)
+        self.total += len(data)
+        if self.total > self.limit:
+            raise ImportRefused(
+                f"The file is over the import limit of {self.limit:,} bytes{self.what}.",
+                status=413,
+            )
+        return data
+
+
+def open_fixture(stream, limit=None):
+    """A reader of the fixture's JSON bytes, decompressing gzip with a hard cap."""
+    limit = max_bytes() if limit is None else limit
+    head = stream.read(2)
+    stream.seek(0)
+    if head == b"\x1f\x8b":
+        return _Capped(gzip.GzipFile(fileobj=stream), limit, " once decompressed")
+    return _Capped(stream, limit, "")
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+class _Reader:
+    """Text read from a byte stream on demand, with line numbers."""
+
+    WS = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, stream, progress=None):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.line = 1  # the line at buf[counted]
+        self.counted = 0
+        self.bytes_read = 0
+        self.progress = progress
+
+    def more(self, size=CHUNK):
+        if self.eof:
+            return False
+        try:
+            data = self.stream.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ImportRefused(f"The file is not valid gzip ({exc}).") from exc
+        try:
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            at = self.bytes_read + exc.start
+            raise ImportRefused(f"The file is not UTF-8 text (bad byte at offset {at}).") from exc
+        self.bytes_read += len(data)
+        if not data:
+            self.eof = True
+        if self.pos > CHUNK:
+            self.line_at(self.pos)
+            self.buf = self.buf[self.pos :]
+            self.counted -= self.pos
+            self.pos = 0
+        self.buf += text
+        if self.progress:
+            self.progress("Reading", self.bytes_read, None)
+        return True
+
+    def line_at(self, pos):
+        self.line += self.buf.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.line
+
+    def where(self, pos):
+        line = self.line + self.buf.count("\n", self.counted, pos)
+        column = pos - self.buf.rfind("\n", 0, pos)
+        return f"Line {line}, column {column}"
+
+    def peek(self):
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            self.pos = self.WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+    def value(self, decoder, index):
+        line = self.line_at(self.pos)
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                # Maybe the object goes on in the part not read yet: read as
+                # much again (so a long object costs linear time), then retry.
+                if self.more(max(CHUNK, len(self.buf) - self.pos)):
+                    continue
+                raise ImportRefused(
+                    f"{self.where(exc.pos)}: not valid JSON ({exc.msg}), in object {index}."
+                ) from exc
+            except (ValueError, RecursionError) as exc:
+                raise ImportRefused(
+                    f"Line {line}: object {index} cannot be read ({str(exc)[:100]})."
+                ) from exc
+            if end == len(self.buf) and self.more():
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return line, value
+
+
+def iter_objects(stream, progress=None):
+    """(index, line, value) for each element of the file's top-level JSON list.
+
+    Reads the stream in chunks and decodes one element at a time, so a file
+    over the object limit is refused before it is read whole.
+    """
+    reader = _Reader(stream, progress)
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    limit = max_objects()
+    start = reader.peek()
+    if start == "":
+        raise ImportRefused("The file is empty.")
+    if start != "[":
+        found = "a JSON object" if start == "{" else f"{start!r}"
+        raise ImportRefused(
+            f"{reader.where(reader.pos)}: a fixture is a JSON list of objects "
+            f"([{{…}}, …]); this file starts with {found}."
+        )
+    reader.pos += 1
+    index = 0
+    if reader.peek() == "]":
+        reader.pos += 1
+    else:
+        while True:
+            index += 1
+            if index > limit:
+                raise ImportRefused(
+                    f"The file holds more than {limit:,} objects, the import limit.", status=413
+                )
+            yield (index, *reader.value(decoder, index))
+            after = reader.peek()
+            reader.pos += 1
+            if after == "]":
+                break
+            if after != ",":
+                what = "the end of the file" if after == "" else repr(after)
+                raise ImportRefused(
+                    f"{reader.where(reader.pos - 1)}: expected ',' or ']' after object "
+                    f"{index}, found {what}."
+                )
+            if reader.peek() == "]":
+                raise ImportRefused(
+                    f"{reader.where(reader.pos)}: a comma after the last object is not JSON."
+                )
+    if reader.peek() != "":
+        raise ImportRefused(f"{reader.where(reader.pos)}: more data after the end of the list.")
+
+
+# Checking each object ---------------------------------------------------------
+
+
+class Invalid(Exception):
+    pass
+
+
+@dataclass
+class Entry:
+    """One object of the file, its values converted to Python."""
+
+    index: int
+    line: int
+    model: type
+    values: dict  # field name → value; relations as natural-key tuples
+    key: tuple = ()
+
+    @property
+    def label(self):
+        return self.model._meta.label_lower
+
+    @property
+    def where(self):
+        key = f" {key_text(self.key)}" if self.key else ""
+        return f"Object {self.index} (line {self.line}, {self.label}{key})"
+
+
+def natural_reference(model, raw):
+    """A reference to ``model`` as a natural-key tuple, checked for shape."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raise Invalid(
+            f"refers to {model._meta.label_lower} by primary key {raw}; "
+            "refer to it by its natural key instead"
+        )
+    if not isinstance(raw, list):
+        raise Invalid(f"expected the natural key of {model._meta.label_lower} as a list")
+    if model in PLAN_ITEMS:
+        ok = len(raw) == 2 and isinstance(raw[0], str) and type(raw[1]) is int
+        shape = "[plan slug, number]"
+    else:
+        ok = len(raw) == 1 and isinstance(raw[0], str)
+        shape = "[uid]" if model is Position else "[slug]"
+    if not ok:
+        raise Invalid(f"a reference to {model._meta.label_lower} is {shape}, not {raw!r}")
+    return tuple(raw)
+
+
+TEXT_FIELDS = (models.CharField, models.TextField)
+NUMBER_FIELDS = (models.IntegerField,)
+
+
+def convert(model_field, raw):
+    """The Python value of one field as the file gives it, or ``Invalid``."""
+    if raw is None:
+        if model_field.null:
+            return None
+        raise Invalid("may not be null")
+    if model_field.many_to_many:
+        if not isinstance(raw, list):
+            raise Invalid("expected a list of natural keys")
+        return tuple(natural_reference(model_field.related_model, item) for item in raw)
+    if model_field.is_relation:
+        return natural_reference(model_field.related_model, raw)
+    if isinstance(model_field, TEXT_FIELDS):
+        expected, ok = "text", isinstance(raw, str)
+    elif isinstance(model_field, NUMBER_FIELDS):
+        expected, ok = "a whole number", type(raw) is int
+    elif isinstance(model_field, (models.DateField, models.UUIDField)):
+        expected, ok = "text", isinstance(raw, str)
+    else:
+        expected, ok = "a value", isinstance(raw, str | int | float | bool)
+    if not ok:
+        raise Invalid(f"expected {expected}, found {json_type(raw)}")
+    try:
+        return model_field.to_python(raw)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from exc
+
+
+def json_type(raw):
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(raw), type(raw).__name__)
+
+
+def required_fields(model):
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and f.name not in LOCAL_FIELDS
+        and not f.has_default()
+        and not f.blank
+        and not f.null
+    ]
+
+
+def natural_key_of(model, values):
+    if model in SLUG_MODELS:
+        names = ["slug"]
+    elif model in PLAN_ITEMS:
+        names = ["plan", "number"]
+    else:
+        names = ["uid"]
+    missing = [name for name in names if values.get(name) is None]
+    if missing:
+        raise Invalid(
+            f"missing field {', '.join(repr(n) for n in missing)}, needed to identify the object"
+        )
+    if model in PLAN_ITEMS:
+        return (*values["plan"], values["number"])
+    if model is Position:
+        return (str(values["uid"]),)
+    return (values["slug"],)
+
+
+def check_object(index, line, raw):
+    """An ``Entry`` for one element of the file, or ``Invalid`` listing its problems."""
+    if not isinstance(raw, dict):
+        raise Invalid(f'expected an object with "model" and "fields", found {json_type(raw)}')
+    unexpected = set(raw) - {"model", "fields", "pk"}
+    if unexpected:
+        raise Invalid(f"unexpected key {', '.join(sorted(map(repr, unexpected)))}")
+    if not isinstance(raw.get("model"), str):
+        raise Invalid('missing "model"')
+    model = LABELS[raw["model"].lower()]
+    fields = raw.get("fields")
+    if not isinstance(fields, dict):
+        raise Invalid('"fields" must be an object')
+    values, problems = {}, []
+    for name, value in fields.items():
+        if name in LOCAL_FIELDS:
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        if (
+            model_field is None
+            or model_field.auto_created
+            or model_field.primary_key
+            or not (model_field.concrete or model_field.many_to_many)
+        ):
+            problems.append(f"unknown field {name!r}")
+            continue
+        try:
+            values[name] = convert(model_field, value)
+        except Invalid as exc:
+            problems.append(f"{name}: {exc}")
+    if problems:
+        raise Invalid("; ".join(problems))
+    return Entry(index, line, model, values, natural_key_of(model, values))
+
+
+def read_fixture(stream, progress=None):
+    """Parse and check a fixture; the entries, or ``ImportRefused`` with every problem.
+
+    A file naming any model outside the tracker's eight is refused whole,
+    with each offending object named.
+    """
+    raws, foreign = [], []
+    for index, line, raw in iter_objects(open_fixture(stream), progress):
+        model = raw.get("model") if isinstance(raw, dict) else None
+        if isinstance(model, str) and model.lower() not in LABELS:
+            foreign.append(f"Object {index} (line {line}): {model[:80]!r} is not a tracker model.")
+        raws.append((index, line, raw))
+    if foreign:
+        allowed = ", ".join(LABELS)
+        raise ImportRefused(
+            [*_capped(foreign), f"Only the tracker's models may be imported: {allowed}."]
+        )
+    entries, errors = [], []
+    for index, line, raw in raws:
+        try:
+            entries.append(check_object(index, line, raw))
+        except Invalid as exc:
+            errors.append(f"Object {index} (line {line}): {exc}.")
+    if not raws:
+        errors.append("The file holds no objects.")
+    errors += duplicates(entries)
+    if errors:
+        raise ImportRefused(_capped(errors))
+    return entries
+
+
+def duplicates(entries):
+    seen, errors = {}, []
+    for entry in entries:
+        earlier = seen.setdefault((entry.model, entry.key), entry)
+        if earlier is entry:
+            continue
+        if entry.model in PLAN_ITEMS:
+            what = f"{entry.model._meta.verbose_name} number {entry.key[1]} of plan {entry.key[0]}"
+            errors.append(
+                f"Objects {earlier.index} (line {earlier.line}) and {entry.index} "
+                f"(line {entry.line}) are both {what}: a number clash."
+            )
+        else:
+            errors.append(
+                f"Objects {earlier.index} (line {earlier.line}) and {entry.index} "
+                f"(line {entry.line}) are both {entry.label} {key_text(entry.key)}: "
+                "a duplicate natural key."
+            )
+    return errors
+
+
+def _capped(errors):
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return [*errors[:MAX_ERRORS], f"… and {len(errors) - MAX_ERRORS} more problems."]
+
+
+# Preview and apply -------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    name: str
+    old: str
+    new: str
+    html: str | None = None  # word diff, for text
+
+
+@dataclass
+class ObjectChange:
+    action: str  # created, updated, unchanged
+    label: str
+    key: str
+    text: str
+    index: int
+    line: int
+    fields: list = field(default_factory=list)
+
+    def signature(self):
+        parts = [self.action, self.label, self.key]
+        parts += [f"{f.name}={f.old!r}>{f.new!r}" for f in self.fields]
+        return "\x1f".join(parts)
+
+
+ACTIONS = ("created", "updated", "unchanged")
+PREVIEW_ROWS = 1000  # objects listed one by one on the web preview; all are counted
+
+
+@dataclass
+class Preview:
+    filename: str
+    changes: list
+
+    @property
+    def digest(self):
+        """A fingerprint of what the import does, to see whether it changed."""
+        text = "\x1e".join(change.signature() for change in self.changes)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def counts(self):
+        """{label: {action: n}} in dependency order, models absent from the file left out."""
+        counts = {}
+        for change in self.changes:
+            row = counts.setdefault(change.label, dict.fromkeys(ACTIONS, 0))
+            row[change.action] += 1
+        return {label: counts[label] for label in LABELS if label in counts}
+
+    @property
+    def totals(self):
+        totals = dict.fromkeys(ACTIONS, 0)
+        for change in self.changes:
+            totals[change.action] += 1
+        return totals
+
+    @property
+    def listed(self):
+        return self.changes[:PREVIEW_ROWS]
+
+    @property
+    def unlisted(self):
+        return max(0, len(self.changes) - PREVIEW_ROWS)
+
+    def summary(self):
+        totals = self.totals
+        return ", ".join(f"{totals[action]} {action}" for action in ACTIONS)
+
+
+def _order(entries):
+    """Entries in save order: by model, and within a model whatever an object
+    derives from (Plan.derived_from, Point.derived_from) before it."""
+    by_key = {(e.model, e.key): e for e in entries}
+    ordered, state, errors = [], {}, []
+
+    def visit(entry):
+        if state.get(entry.index) == "done":
+            return
+        if state.get(entry.index) == "visiting":
+            raise Invalid(entry)
+        state[entry.index] = "visiting"
+        parent = entry.values.get("derived_from")
+        if parent is not None and (entry.model, parent) in by_key:
+            visit(by_key[(entry.model, parent)])
+        state[entry.index] = "done"
+        ordered.append(entry)
+
+    for model in MODELS:
+        for entry in (e for e in entries if e.model is model):
+            try:
+                visit(entry)
+            except Invalid:
+                errors.append(f"{entry.where}: derived_from forms a cycle.")
+                state[entry.index] = "done"
+    if errors:
+        raise ImportRefused(_capped(errors))
+    return ordered
+
+
+def _existing(entries):
+    """The database's objects that the file's natural keys name, by (model, key)."""
+    found = {}
+    for model in MODELS:
+        keys = [e.key for e in entries if e.model is model]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            if model in PLAN_ITEMS:
+                objects = model.objects.select_related("plan").filter(
+                    plan__slug__in={k[0] for k in chunk}, number__in={k[1] for k in chunk}
+                )
+            elif model is Position:
+                objects = model.objects.filter(uid__in=[k[0] for k in chunk])
+            else:
+                objects = model.objects.filter(slug__in=[k[0] for k in chunk])
+            for obj in objects:
+                found[(model, tuple(obj.natural_key()))] = obj
+    return found
+
+
+class _Run:
+    """One pass over the entries inside a transaction: check, diff and save."""
+
+    def __init__(self, entries, user, filename):
+        self.entries = entries
+        self.user = user
+        self.summary = f"Imported from {filename}"[:300]
+        self.in_file = {(e.model, e.key): e for e in entries}
+        self.saved = {}
+        self.failed = {}
+        self.lookups = {}
+        self.errors = []
+        self.changes = []
+
+    def resolve(self, model, key):
+        if (model, key) in self.in_file:
+            if (model, key) in self.failed:
+                raise Invalid(f"refers to object {self.failed[(model, key)]}, which is invalid")
+            return self.saved[(model, key)]
+        if (model, key) not in self.lookups:
+            try:
+                self.lookups[(model, key)] = model.objects.get_by_natural_key(*key)
+            except model.DoesNotExist:
+                self.lookups[(model, key)] = None
+        found = self.lookups[(model, key)]
+        if found is None:
+            raise Invalid(
+                f"{model._meta.label_lower} {key_text(key)} exists neither in the file "
+                "nor in the database"
+            )
+        return found
+
+    def run(self, progress=None):
+        ordered = _order(self.entries)
+        self.lookups.update(_existing(self.entries))
+        for done, entry in enumerate(ordered, 1):
+            try:
+                self.one(entry)
+            except Invalid as exc:
+                self.failed[(entry.model, entry.key)] = entry.index
+                self.errors.append(f"{entry.where}: {exc}")
+            if progress and (done % 200 == 0 or done == len(ordered)):
+                progress("Checking", done, len(ordered))
+        if self.errors:
+            raise ImportRefused(_capped(self.errors))
+        return self.changes
+
+    def one(self, entry):
+        obj = self.lookups.get((entry.model, entry.key))
+        created = obj is None
+        obj = obj or entry.model()
+        plain = {
+            name: value
+            for name, value in entry.values.items()
+            if not entry.model._meta.get_field(name).many_to_many
+        }
+        before = {name: getattr(obj, attname(obj, name)) for name in plain}
+        problems, m2m = [], {}
+        for name, value in entry.values.items():
+            model_field = entry.model._meta.get_field(name)
+            try:
+                if model_field.many_to_many:
+                    m2m[name] = [self.resolve(model_field.related_model, k) for k in value]
+                elif model_field.is_relation and value is not None:
+                    setattr(obj, name, self.resolve(model_field.related_model, value))
+                else:
+                    setattr(obj, name, value)
+            except Invalid as exc:
+                problems.append(f"{name}: {exc}")
+        if created:
+            missing = [n for n in required_fields(entry.model) if n not in entry.values]
+            problems += [f"missing field {name!r}" for name in missing]
+        if problems:
+            raise Invalid("; ".join(problems))
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise Invalid("; ".join(validation_messages(exc))) from exc
+        changes = [] if created else self.field_changes(obj, before, plain)
+        changes += self.m2m_changes(obj, m2m, created)
+        action = "created" if created else ("updated" if changes else "unchanged")
+        self.save(obj, action, m2m, entry)
+        self.saved[(entry.model, entry.key)] = obj
+        self.changes.append(
+            ObjectChange(
+                action,
+                entry.label,
+                key_text(entry.key),
+                str(obj)[:200],
+                entry.index,
+                entry.line,
+                changes,
+            )
+        )
+
+    @staticmethod
+    def field_changes(obj, before, plain):
+        """What the file changes in an existing object (ids compared, keys shown)."""
+        changes = []
+        for name, value in plain.items():
+            model_field = obj._meta.get_field(name)
+            old, new = before[name], getattr(obj, model_field.attname)
+            if old == new:
+                continue
+            if model_field.is_relation:
+                related = model_field.related_model._base_manager.filter(pk=old).first()
+                old, new = related and tuple(related.natural_key()), value
+            html = None
+            if isinstance(model_field, TEXT_FIELDS) and not model_field.choices:
+                html = word_diff_html(old, new)
+            changes.append(FieldChange(name, shown(old), shown(new), html))
+        return changes
+
+    @staticmethod
+    def m2m_changes(obj, m2m, created):
+        changes = []
+        for name, targets in m2m.items():
+            new = sorted(tuple(t.natural_key()) for t in targets)
+            if created:
+                continue
+            old = sorted(tuple(t.natural_key()) for t in getattr(obj, name).all())
+            if old != new:
+                changes.append(FieldChange(name, shown(old), shown(new)))
+        return changes
+
+    def save(self, obj, action, m2m, entry):
+        try:
+            if action == "created":
+                obj._history_user = self.user
+                obj._change_reason = self.summary
+                obj.save()
+            elif action == "updated":
+                obj.save_checked(obj.version, summary=self.summary, user=self.user)
+            if action != "unchanged":
+                for name, targets in m2m.items():
+                    getattr(obj, name).set(targets)
+        except EditConflict as exc:
+            raise ImportRefused(
+                f"{entry.where} was changed by someone else during the import; try again."
+            ) from exc
+        except DatabaseError as exc:
+            raise ImportRefused(
+                f"{entry.where}: the database refused it ({str(exc)[:200]})."
+            ) from exc
+
+
+def attname(obj, name):
+    return obj._meta.get_field(name).attname
+
+
+def shown(value):
+    if value is None:
+        return "—"
+    if isinstance(value, tuple):
+        return key_text(value)
+    if isinstance(value, list):
+        return ", ".join(key_text(v) for v in value) or "—"
+    return str(value)
+
+
+def validation_messages(exc):
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    return [
+        message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+        for name, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+def preview_import(entries, filename, user=None, progress=None):
+    """What importing would do, object by object; nothing is kept."""
+    with transaction.atomic():
+        changes = _Run(entries, user, filename).run(progress)
+        transaction.set_rollback(True)
+    return Preview(filename, changes)
+
+
+def apply_import(entries, filename, user, expected_digest=None, progress=None):
+    """Import in one transaction: all or nothing.
+
+    With ``expected_digest`` (the previewed import's fingerprint) the import is
+    rolled back and ``PreviewChanged`` raised if it would now do something else.
+    """
+    with transaction.atomic():
+        preview = Preview(filename, _Run(entries, user, filename).run(progress))
+        if expected_digest is not None and preview.digest != expected_digest:
+            transaction.set_rollback(True)
+            raise PreviewChanged(preview)
+    return preview
+
+
+# The web import's upload, kept between preview and confirmation ----------------
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+ALLOWED_NAMES = re.compile(r".+\.json(\.gz)?", re.IGNORECASE)
+STASH_LIFETIME = 24 * 3600
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops an upload once it passes the import size limit, before it is stored whole.
+
+    Installed ahead of Django's handlers; the view sees ``request.upload_too_large``.
+    """
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > max_bytes():
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def stash_dir():
+    path = Path(getattr(settings, "TRACKER_IMPORT_DIR", "") or tempfile.gettempdir())
+    path = path / "tracker-imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def stash_path(token):
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
+        raise ImportRefused("This import is no longer available: upload the file again.", 400)
+    return stash_dir() / f"{token}.upload"
+
+
+def stash_upload(upload):
+    """Keep an uploaded file server-side under a random token; (token, sha256)."""
+    folder = stash_dir()
+    cutoff = time.time() - STASH_LIFETIME
+    for old in folder.glob("*.upload"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.sha256()
+    with stash_path(token).open("xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    return token, digest.hexdigest()
+
+
+def open_stash(token, sha256):
+    """The stashed upload as an open binary file, refused if it changed."""
+    path = stash_path(token)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError as exc:
+        raise ImportRefused("This import is no longer available: upload the file again.") from exc
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(chunk)
+    if not secrets.compare_digest(digest.hexdigest(), str(sha256)):
+        stream.close()
+        raise ImportRefused("The uploaded file changed since the preview: upload it again.", 409)
+    stream.seek(0)
+    return stream
+
+
+def discard_stash(token):
+    with contextlib.suppress(ImportRefused):
+        stash_path(token).unlink(missing_ok=True)
+
+
+def clean_filename(name):
+    name = Path(str(name)).name
+    return re.sub(r"[\x00-\x1f\x7f]", "", name)[:120] or "upload.json"
+
+
+def preview_upload(token, sha256, filename, user):
+    with open_stash(token, sha256) as stream:
+        entries = read_fixture(stream)
+    return preview_import(entries, filename, user)
+
+
+def apply_upload(stashed, user):
+    """Apply a previewed upload: re-read, re-checked against the database as it is now."""
+    with open_stash(stashed.get("token"), stashed.get("sha256")) as stream:
+        entries = read_fixture(stream)
+    filename = stashed.get("filename") or "upload.json"
+    return apply_import(entries, filename, user, expected_digest=stashed.get("digest"))
