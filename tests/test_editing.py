@@ -1,0 +1,477 @@
+"""Editing from the browser: every edit path, its bad input and its conflicts."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import STATED_ON
+from tracker.models import Component, Party, Plan, Point, Position, Source
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+
+def field_url(point, field):
+    return reverse("point_field_edit", args=[point.plan.slug, point.number, field])
+
+
+def someone_else_saves(obj, **changes):
+    """Another analyst saves ``obj`` through the same checked path."""
+    other = User.objects.create_user("olga")
+    fresh = type(obj).objects.get(pk=obj.pk)
+    for name, value in changes.items():
+        setattr(fresh, name, value)
+    fresh.save_checked(fresh.version, summary="their edit", user=other)
+    return fresh
+
+
+def position_data(source=None, **extra):
+    data = {
+        "party": "",
+        "stance": "opposes",
+        "summary": "Rejects the limit on the armed forces.",
+        "quote": "",
+        "speaker": "",
+        "stated_on": STATED_ON.isoformat(),
+        "certainty": "high",
+        "source": source.pk if source else "",
+        "edit_summary": "per the Kyiv briefing",
+    }
+    data.update(extra)
+    return data
+
+
+# Points edited in place ------------------------------------------------------------
+
+
+def test_it_saves_a_point_title_in_place_and_re_renders_the_field(analyst_client, point):
+    response = analyst_client.post(
+        field_url(point, "title"),
+        {"title": "Territory and borders", "version": point.version, "edit_summary": "per Geneva"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="point-title"' in body and "Territory and borders" in body
+    assert "Saved" in body and "flash" in body
+    point.refresh_from_db()
+    assert point.title == "Territory and borders"
+    assert point.version == 2
+    record = point.history.latest()
+    assert record.history_change_reason == "per Geneva"
+    assert record.history_user.username == "anna"
+
+
+def test_it_serves_the_edit_fragment_to_htmx_and_a_page_without_javascript(analyst_client, point):
+    fragment = analyst_client.get(field_url(point, "status"), **HTMX)
+    page = analyst_client.get(field_url(point, "status"))
+    assert fragment.status_code == page.status_code == 200
+    assert b"<html" not in fragment.content and b'name="version"' in fragment.content
+    assert b"<html" in page.content and b'name="version"' in page.content
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_it_saves_a_field_without_javascript_and_redirects_with_a_message(analyst_client, point):
+    response = analyst_client.post(
+        field_url(point, "status"), {"status": "disputed", "version": point.version}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == point.get_absolute_url()
+    assert "Saved the status" in response.content.decode()
+    point.refresh_from_db()
+    assert point.status == "disputed"
+
+
+def test_cancelling_an_edit_in_place_shows_the_field_again(client, point):
+    url = reverse("point_field_show", args=[point.plan.slug, point.number, "topic"])
+    response = client.get(url, **HTMX)
+    assert response.status_code == 200
+    assert b"Territory" in response.content
+
+
+@pytest.mark.parametrize(
+    "field, value, error",
+    [
+        ("title", "", "This field is required."),
+        ("title", "x" * 201, "at most 200 characters"),
+        ("text", "", "This field is required."),
+        ("text", "x" * 10_001, "at most 10000 characters"),
+        ("status", "signed", "Select a valid choice."),
+        ("topic", "weather", "Select a valid choice."),
+        ("component", "999999", "Select a valid choice."),
+    ],
+)
+def test_it_refuses_an_invalid_field_with_422_and_changes_nothing(
+    analyst_client, point, field, value, error
+):
+    before = Point.objects.values().get(pk=point.pk)
+    response = analyst_client.post(
+        field_url(point, field), {field: value, "version": point.version}, **HTMX
+    )
+    assert response.status_code == 422
+    assert error in response.content.decode()
+    assert Point.objects.values().get(pk=point.pk) == before
+
+
+def test_it_refuses_a_component_of_another_plan(analyst_client, point):
+    other = Plan.objects.create(slug="e3", title="E3", short_title="E3")
+    foreign = Component.objects.create(plan=other, number=1, title="Elsewhere")
+    response = analyst_client.post(
+        field_url(point, "component"), {"component": foreign.pk, "version": point.version}
+    )
+    assert response.status_code == 422
+    point.refresh_from_db()
+    assert point.component != foreign
+
+
+def test_it_refuses_a_field_that_is_not_edited_in_place(analyst_client, point):
+    assert analyst_client.get(field_url(point, "plan")).status_code == 404
+
+
+def test_it_refuses_a_form_without_its_version(analyst_client, point):
+    response = analyst_client.post(field_url(point, "title"), {"title": "New"})
+    assert response.status_code == 422
+    assert Point.objects.get(pk=point.pk).title == "Territory"
+
+
+def test_a_conflicting_edit_is_refused_with_what_the_other_person_changed(analyst_client, point):
+    loaded = point.version
+    someone_else_saves(point, title="Territory: Donbas only")
+    response = analyst_client.post(
+        field_url(point, "title"), {"title": "Territory, as I see it", "version": loaded}, **HTMX
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else saved this" in body
+    assert "olga" in body and "their edit" in body
+    assert "<ins>" in body and "Donbas only" in body
+    # The analyst's own value is kept, with the current version, to re-apply.
+    assert 'value="Territory, as I see it"' in body
+    assert f'name="version" value="{loaded + 1}"' in body
+    assert Point.objects.get(pk=point.pk).title == "Territory: Donbas only"
+
+
+def test_re_applying_after_a_conflict_saves_the_analysts_value(analyst_client, point):
+    loaded = point.version
+    current = someone_else_saves(point, status="disputed")
+    url = field_url(point, "title")
+    assert analyst_client.post(url, {"title": "Mine", "version": loaded}).status_code == 409
+    response = analyst_client.post(url, {"title": "Mine", "version": current.version})
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert (point.title, point.status) == ("Mine", "disputed")
+
+
+def test_conflict_details_escape_user_text(analyst_client, point):
+    loaded = point.version
+    someone_else_saves(point, title="<script>alert(1)</script>")
+    response = analyst_client.post(field_url(point, "title"), {"title": "x", "version": loaded})
+    assert response.status_code == 409
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+# Whole points ------------------------------------------------------------------------
+
+
+def point_data(point, **changes):
+    data = {
+        "number": point.number,
+        "title": point.title,
+        "text": point.text,
+        "topic": point.topic,
+        "status": point.status,
+        "component": point.component_id or "",
+        "certainty": point.certainty,
+        "notes": point.notes,
+        "version": point.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_it_edits_a_whole_point_without_javascript(analyst_client, point):
+    url = reverse("point_edit", args=[point.plan.slug, point.number])
+    response = analyst_client.post(url, point_data(point, number=22, notes="Bracketed"))
+    point.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == point.get_absolute_url()
+    assert (point.number, point.notes) == (22, "Bracketed")
+
+
+def test_it_refuses_a_point_number_already_used_in_the_plan(analyst_client, plan, point):
+    Point.objects.create(plan=plan, number=7, title="Other", text="t")
+    url = reverse("point_edit", args=[plan.slug, point.number])
+    response = analyst_client.post(url, point_data(point, number=7))
+    assert response.status_code == 422
+    assert "already used in this plan" in response.content.decode()
+    assert Point.objects.get(pk=point.pk).number == 21
+
+
+def test_it_creates_a_point_and_refuses_a_duplicate_number(analyst_client, plan, point):
+    url = reverse("point_create", args=[plan.slug])
+    data = {"number": 22, "title": "Amnesty", "text": "All sides.", "topic": "amnesty"}
+    data.update(status="open", certainty="high", edit_summary="new in the draft")
+    assert analyst_client.post(url, data).status_code == 302
+    created = Point.objects.get(plan=plan, number=22)
+    assert created.history.latest().history_change_reason == "new in the draft"
+    assert analyst_client.post(url, data).status_code == 422
+    assert plan.points.count() == 2
+
+
+def test_deleting_a_point_needs_a_post_and_is_recorded(analyst_client, point):
+    url = reverse("point_delete", args=[point.plan.slug, point.number])
+    assert analyst_client.get(url).status_code == 200
+    assert Point.objects.filter(pk=point.pk).exists()
+    response = analyst_client.post(url, {"version": point.version, "edit_summary": "dropped"})
+    assert response.status_code == 302
+    assert not Point.objects.filter(pk=point.pk).exists()
+    record = Point.history.filter(id=point.pk).latest()
+    assert (record.history_type, record.history_change_reason) == ("-", "dropped")
+
+
+def test_deleting_a_record_changed_meanwhile_is_refused(analyst_client, point):
+    loaded = point.version
+    someone_else_saves(point, title="Changed")
+    url = reverse("point_delete", args=[point.plan.slug, point.number])
+    response = analyst_client.post(url, {"version": loaded})
+    assert response.status_code == 409
+    assert Point.objects.filter(pk=point.pk).exists()
+
+
+# Positions ---------------------------------------------------------------------------
+
+
+def test_it_adds_a_position_from_the_point_page(analyst_client, point, ukraine, source):
+    url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
+    response = analyst_client.post(url, position_data(source, party=ukraine.pk))
+    assert response.status_code == 302
+    position = Position.objects.get(party=ukraine)
+    assert (position.point, position.source) == (point, source)
+    assert position.history.latest().history_change_reason == "per the Kyiv briefing"
+
+
+def test_it_adds_a_position_with_a_new_source(analyst_client, point, ukraine):
+    url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
+    data = position_data(party=ukraine.pk, new_source_title="Zelensky address, 21 Nov")
+    data.update(new_source_publisher="Office of the President", new_source_url="president.gov.ua")
+    response = analyst_client.post(url, data, **HTMX)
+    assert response.status_code == 200
+    assert "Position added." in response.content.decode()
+    source = Source.objects.get(title="Zelensky address, 21 Nov")
+    assert source.url == "https://president.gov.ua"
+    assert source.slug == "zelensky-address-21-nov"
+    assert Position.objects.get(party=ukraine).source == source
+    assert source.history.count() == 1
+
+
+def test_it_adds_a_position_from_the_party_page(analyst_client, point, ukraine, source):
+    url = reverse("position_create_for_party", args=[ukraine.slug])
+    response = analyst_client.post(url, position_data(source, point=point.pk))
+    assert response.status_code == 302
+    assert Position.objects.get(party=ukraine).point == point
+
+
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"source": ""}, "A position needs a source"),
+        ({"stance": "enthusiastic"}, "Select a valid choice."),
+        ({"stance": ""}, "This field is required."),
+        ({"summary": ""}, "This field is required."),
+        ({"summary": "x" * 10_001}, "at most 10000 characters"),
+        ({"stated_on": TOMORROW}, "cannot be stated in the future"),
+        ({"stated_on": "27/13/2025"}, "Enter a valid date."),
+        ({"party": ""}, "This field is required."),
+        ({"party": "999999"}, "Select a valid choice."),
+        ({"source": "", "new_source_title": "x" * 301}, "at most 300 characters"),
+        ({"source": "", "new_source_title": "Leak", "new_source_published_on": TOMORROW}, "future"),
+    ],
+)
+def test_it_refuses_an_invalid_position_with_422_and_saves_nothing(
+    analyst_client, point, ukraine, source, changes, error
+):
+    url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
+    data = position_data(source, party=ukraine.pk)
+    data.update(changes)
+    for headers in ({}, HTMX):
+        response = analyst_client.post(url, data, **headers)
+        assert response.status_code == 422
+        assert error in response.content.decode()
+    assert not Position.objects.exists()
+    assert Source.objects.count() == 1
+
+
+def test_it_refuses_a_speaker_who_does_not_speak_for_the_party(
+    analyst_client, point, ukraine, putin, source
+):
+    url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
+    response = analyst_client.post(url, position_data(source, party=ukraine.pk, speaker=putin.pk))
+    assert response.status_code == 422
+    assert "does not speak for this party" in response.content.decode()
+
+
+def test_it_edits_a_position_and_refuses_a_stale_copy(analyst_client, position, source):
+    url = reverse("position_edit", args=[position.uid])
+    data = position_data(source, version=position.version, stance="conditional")
+    data.pop("party")
+    assert analyst_client.post(url, data).status_code == 302
+    position.refresh_from_db()
+    assert position.stance == "conditional"
+    stale = {**data, "version": position.version - 1, "summary": "Mine"}
+    response = analyst_client.post(url, stale)
+    assert response.status_code == 409
+    assert Position.objects.get(pk=position.pk).summary == "Rejects the limit on the armed forces."
+
+
+def test_it_deletes_a_position_and_returns_to_the_page_it_came_from(analyst_client, position):
+    url = reverse("position_delete", args=[position.uid])
+    back = position.point.get_absolute_url()
+    response = analyst_client.post(f"{url}?next={back}", {"version": position.version})
+    assert response.status_code == 302 and response["Location"] == back
+    assert not Position.objects.exists()
+
+
+def test_it_ignores_a_next_url_on_another_site(analyst_client, position):
+    url = reverse("position_delete", args=[position.uid])
+    response = analyst_client.post(
+        url, {"version": position.version, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == position.point.get_absolute_url()
+
+
+# Parties, actors, sources, events, plans, components ----------------------------------
+
+
+def test_it_creates_and_edits_a_party(analyst_client):
+    data = {"name": "European Union", "short_name": "EU", "slug": "eu", "kind": "bloc"}
+    data.update(colour="#003399", order=50, description="")
+    assert analyst_client.post(reverse("party_create"), data).status_code == 302
+    party = Party.objects.get(slug="eu")
+    data.update(name="The European Union", version=party.version)
+    assert analyst_client.post(reverse("party_edit", args=["eu"]), data).status_code == 302
+    party.refresh_from_db()
+    assert party.name == "The European Union"
+
+
+@pytest.mark.parametrize(
+    "changes", [{"colour": "red"}, {"slug": "russia"}, {"name": ""}, {"kind": "empire"}]
+)
+def test_it_refuses_an_invalid_party(analyst_client, russia, changes):
+    data = {"name": "X", "short_name": "X", "slug": "x", "kind": "state", "colour": "#000000"}
+    data.update(order=1, **changes)
+    assert analyst_client.post(reverse("party_create"), data).status_code == 422
+    assert Party.objects.count() == 1
+
+
+def test_a_party_still_referred_to_cannot_be_deleted(analyst_client, russia, position):
+    response = analyst_client.post(reverse("party_delete", args=["russia"]), {"version": 1})
+    assert response.status_code == 409
+    assert "cannot be deleted" in response.content.decode()
+    assert Party.objects.filter(slug="russia").exists()
+
+
+def test_it_adds_an_actor_to_a_party(analyst_client, russia):
+    data = {"name": "Sergei Lavrov", "slug": "lavrov", "party": russia.pk, "role": "FM"}
+    response = analyst_client.post(reverse("actor_create", args=["russia"]), data)
+    assert response.status_code == 302 and response["Location"] == russia.get_absolute_url()
+    assert russia.actors.get().name == "Sergei Lavrov"
+
+
+def test_it_refuses_a_source_published_in_the_future(analyst_client):
+    data = {"title": "Tomorrow's paper", "slug": "tomorrow", "kind": "news"}
+    data["published_on"] = TOMORROW
+    response = analyst_client.post(reverse("source_create"), data)
+    assert response.status_code == 422
+    assert "in the future" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_it_records_an_event_with_its_parties(analyst_client, russia, ukraine, source):
+    data = {"title": "Abu Dhabi talks", "slug": "abu-dhabi", "kind": "talks"}
+    data.update(occurred_on="2025-11-25", source=source.pk, certainty="medium")
+    data["parties"] = [russia.pk, ukraine.pk]
+    response = analyst_client.post(reverse("event_create"), data)
+    assert response.status_code == 302
+    assert set(russia.events.get().parties.all()) == {russia, ukraine}
+
+
+def test_it_edits_a_plan_and_refuses_a_future_presentation_date(analyst_client, plan):
+    url = reverse("plan_edit", args=[plan.slug])
+    data = {"title": plan.title, "short_title": "US 28", "slug": plan.slug, "status": "leaked"}
+    data.update(certainty="high", version=plan.version, presented_on=TOMORROW)
+    assert analyst_client.post(url, data).status_code == 422
+    data["presented_on"] = "2025-11-20"
+    assert analyst_client.post(url, data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.presented_on) == ("leaked", datetime.date(2025, 11, 20))
+
+
+def test_it_adds_a_component_and_refuses_a_duplicate_number(analyst_client, plan, component):
+    url = reverse("component_create", args=[plan.slug])
+    data = {"number": 2, "title": "Security guarantees", "certainty": "low"}
+    assert analyst_client.post(url, data).status_code == 302
+    assert analyst_client.post(url, data).status_code == 422
+    assert plan.components.count() == 2
+
+
+def test_a_new_plan_version_copies_components_and_points_with_lineage(analyst_client, plan, point):
+    Point.objects.create(plan=plan, number=1, title="Sovereignty", text="Confirmed.")
+    url = reverse("plan_new_version", args=[plan.slug])
+    data = {"title": "Geneva framework", "short_title": "Geneva", "slug": "geneva"}
+    response = analyst_client.post(url, {**data, "edit_summary": "after Geneva"})
+    new = Plan.objects.get(slug="geneva")
+    assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
+    assert new.derived_from == plan
+    copied = new.points.get(number=21)
+    assert copied.derived_from == point
+    assert copied.component.plan == new and copied.component.title == point.component.title
+    assert new.points.count() == 2
+    assert copied.history.latest().history_change_reason == "after Geneva"
+    assert analyst_client.post(url, data).status_code == 422
+    assert Plan.objects.count() == 2
+
+
+# CSRF, GET and the admin ---------------------------------------------------------------
+
+
+def test_a_write_without_a_csrf_token_is_refused(analyst, point):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    response = client.post(field_url(point, "title"), {"title": "x", "version": point.version})
+    assert response.status_code == 403
+    assert Point.objects.get(pk=point.pk).title == "Territory"
+
+
+def test_a_write_with_the_csrf_token_goes_through(analyst, point):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    client.get(field_url(point, "title"))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        field_url(point, "title"),
+        {"title": "With token", "version": point.version},
+        HTTP_X_CSRFTOKEN=token,
+        **HTMX,
+    )
+    assert response.status_code == 200
+
+
+def test_the_admin_refuses_a_save_from_a_stale_page(admin_client_, russia):
+    url = reverse("admin:tracker_party_change", args=[russia.pk])
+    page = admin_client_.get(url)
+    assert b'name="loaded_version"' in page.content
+    someone_else_saves(russia, name="Russian Federation")
+    data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
+    response = admin_client_.post(url, data)
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    assert Party.objects.get(pk=russia.pk).name == "Russian Federation"
+    data["loaded_version"] = 2
+    assert admin_client_.post(url, data).status_code == 302
+    assert Party.objects.get(pk=russia.pk).name == "Russia (edited)"
