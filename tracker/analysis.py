@@ -596,8 +596,8 @@ def matching(kind, words):
             " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
         )
         return (
-            queryset.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            queryset.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(document=query)
             .order_by("-rank", "pk")
         )
     condition = Q()
