@@ -124,6 +124,7 @@ class Bench:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        server_log = open(log_path, "a")  # noqa: SIM115 (lives as long as the server)
         server = subprocess.Popen(
             [
                 GUNICORN,
@@ -135,6 +136,8 @@ class Bench:
             ],
             cwd=ROOT,
             env={**self.env, "DATABASE_URL": database_url},
+            stdout=server_log,
+            stderr=server_log,
         )
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -188,7 +191,8 @@ class Bench:
                 result["status"] = row.get("status")
                 self.results.append(result)
                 if row["path"] is None:
-                    log(f"   {row['name']}: not available")
+                    result["note"] = row.get("note", "")
+                    log(f"   {row['name']}: not available {result['note']}")
                     continue
                 if row["status"] >= 500:
                     log(f"   {row['name']}: answers {row['status']}, not measured")

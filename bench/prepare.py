@@ -8,6 +8,7 @@ client, and writes what wrk needs (paths, cookies, the edit form) as JSON.
 
 import json
 import secrets
+import string
 import sys
 import time
 from dataclasses import replace
@@ -19,7 +20,6 @@ import django
 
 SEED = 7
 EDIT_CONNECTIONS = 4
-VARIED_FIELD = "notes"  # the edit POST changes this field each time (plus the summary)
 
 
 def load(dataset):
@@ -106,11 +106,11 @@ class FormFields(HTMLParser):
             self.done = True
 
 
-def edit_form(client, path):
+def edit_form(client, path, varied):
     parser = FormFields()
     parser.feed(client.get(path, headers={"HX-Request": "true"}).content.decode())
     fields = parser.fields
-    for name in ("csrfmiddlewaretoken", "version", "summary", VARIED_FIELD):
+    for name in ("csrfmiddlewaretoken", "version", "summary", varied):
         fields.pop(name, None)
     return fields
 
@@ -134,18 +134,20 @@ def count(client, method, path, **kwargs):
 
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method.lower())(path, **kwargs)
-    return response.status_code, len(queries)
+    return response, len(queries)
 
 
 def measure():
     from django.conf import settings
+    from django.test.utils import setup_test_environment
 
-    from bench.table import ROWS, resolve
+    from bench.table import INLINE_FIELD, ROWS, resolve
     from tracker.models import Point
 
+    setup_test_environment()  # records the templates a response rendered (this process only)
     targets = find_targets()
     client = signed_in_client()
-    csrf = secrets.token_urlsafe(24)[:32]
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     rows = []
     for row in ROWS:
         path = resolve(row, targets)
@@ -156,23 +158,27 @@ def measure():
         headers = {"HX-Request": "true"} if row.htmx else {}
         entry["htmx"] = row.htmx
         if row.method == "GET":
-            entry["status"], entry["queries"] = count(client, "GET", path, headers=headers)
+            response, entry["queries"] = count(client, "GET", path, headers=headers)
+            entry["status"] = response.status_code
+            used = [t.name for t in response.templates if t.name]
+            if row.template and not any(row.template in name for name in used):
+                entry["path"] = None
+                entry["note"] = f"no {row.template} template rendered: the view ignores the query"
             continue
         # The edit POST: one point per wrk connection, each carrying its own version.
         points = [replace(targets, point=n) for _, n in targets.edit_points]
         paths = [resolve(row, t) for t in points]
-        fields = edit_form(client, paths[0])
+        fields = edit_form(client, paths[0], INLINE_FIELD)
         versions = [Point.objects.get(plan__slug=t.plan, number=t.point).version for t in points]
-        data = {**fields, "version": versions[0], "summary": "counted", VARIED_FIELD: "counted"}
-        entry["status"], entry["queries"] = count(
-            client, "POST", paths[0], data=data, headers=headers
-        )
+        data = {**fields, "version": versions[0], "summary": "counted", INLINE_FIELD: "counted"}
+        response, entry["queries"] = count(client, "POST", paths[0], data=data, headers=headers)
+        entry["status"] = response.status_code
         versions[0] = Point.objects.get(plan__slug=points[0].plan, number=points[0].point).version
         entry["edit"] = {
             "paths": paths[1:],
             "versions": versions[1:],
             "body": urlencode(fields),
-            "field": VARIED_FIELD,
+            "field": INLINE_FIELD,
         }
     return {
         "targets": targets.__dict__,

@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
+# The point field the inline edit rows open and post (the POST changes it each time).
+INLINE_FIELD = "title"
+
 # Minimum throughput as a fraction of the ceiling's, by kind (issue 7).
 TARGET_RATIO = {"read": 0.3, "history": 0.3, "fragment": 0.5, "edit": 0.25, "static": 0.3}
 P99_TARGET_MS = 100
@@ -26,6 +29,7 @@ class Row:
     query: tuple = ()  # target keys sent as the query string
     htmx: bool = False
     method: str = "GET"
+    template: str = ""  # a template the response must render, else the feature is missing
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Targets:
             "plan": [self.plan],
             "point": [self.plan, self.point],
             "busy": [self.busy_plan, self.busy_point],
+            "field": [self.plan, self.point, INLINE_FIELD],
         }[key]
 
 
@@ -53,12 +58,13 @@ ROWS = [
     Row("overview", "read", ("overview",)),
     Row("plan page", "read", ("plan_detail",), args="plan"),
     Row("point page", "read", ("point_detail",), args="point"),
-    Row("stance matrix", "read", ("matrix", "stance_matrix"), query=("plan",)),
-    Row("htmx fragment", "fragment", ("point_edit", "edit_point"), args="point", htmx=True),
+    Row("stance matrix", "read", ("matrix",), query=("plan",)),
+    Row("htmx fragment", "fragment", ("point_field_edit",), args="field", htmx=True),
     Row("busy point history", "history", ("point_history",), args="busy"),
     Row("recent changes", "read", ("recent_changes", "changes")),
-    Row("as-of matrix", "history", ("matrix", "stance_matrix"), query=("plan", "as_of")),
-    Row("edit POST", "edit", ("point_edit", "edit_point"), args="point", htmx=True, method="POST"),
+    Row("as-of matrix", "history", ("matrix",), query=("plan", "as_of"), template="asof"),
+    Row("as-of plan page", "history", ("plan_detail",), "plan", ("as_of",), template="asof"),
+    Row("edit POST", "edit", ("point_field_edit",), args="field", htmx=True, method="POST"),
     Row("static file", "static"),
 ]
 
