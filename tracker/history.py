@@ -120,7 +120,7 @@ def party_concerned(instance):
 
 
 def change_for(history_instance, instance=None):
-    instance = instance if instance is not None else history_instance.instance
+    instance = instance if instance is not None else build_instance(history_instance)
     return Change(
         changed_at=history_instance.history_date,
         user_id=history_instance.history_user_id,
@@ -550,9 +550,20 @@ def as_of(model, moment, **filters):
     )
 
 
+def build_instance(record):
+    """The model instance a history record describes, without touching the database.
+
+    (simple-history's ``record.instance`` reads the fields it does not keep,
+    here ``updated_at``, from the live table: one query per record.) The
+    record's date stands in for ``updated_at``.
+    """
+    model = record.instance_type
+    values = {f.attname: getattr(record, f.attname) for f in type(record).tracked_fields}
+    return model(**values, updated_at=record.history_date)
+
+
 def instances(records):
-    """Model instances built from history records, without touching the database."""
-    return [record.instance for record in records]
+    return [build_instance(record) for record in records]
 
 
 def plan_as_of(slug, moment):
@@ -564,7 +575,7 @@ def plan_as_of(slug, moment):
     plan_record = as_of(Plan, moment, slug=slug).first()
     if plan_record is None:
         raise BadMoment(f"There is no record of this plan as of {describe(moment)}.")
-    plan = plan_record.instance
+    plan = build_instance(plan_record)
     components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
     points = instances(as_of(Point, moment, plan_id=plan.pk))
     for point in points:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,6 +11,7 @@ from ..editing import (
     default_plan,
     latest_stances,
     matrix_cell,
+    matrix_grid,
     matrix_points,
     matrix_rows,
     parties_for_matrix,
@@ -17,6 +19,7 @@ from ..editing import (
 )
 from ..forms import MatrixFilterForm, PositionForm
 from ..models import Party, Plan, Point, Stance
+from . import history as history_views
 from .editing import can
 
 
@@ -26,6 +29,8 @@ def matrix(request):
     plan = get_object_or_404(Plan, slug=slug) if slug else default_plan()
     if plan is None:
         raise Http404("No plan recorded yet.")
+    if "as_of" in request.GET:
+        return history_views.matrix_as_of(request, plan.slug)
     data = request.GET.copy()
     data["plan"] = plan.slug
     form = MatrixFilterForm(data, plan=plan)
@@ -35,11 +40,12 @@ def matrix(request):
     points = matrix_points(plan, filters)
     parties = parties_for_matrix()
     rows = matrix_rows(points, parties, latest_stances(points))
+    grid = matrix_grid(rows, reverse("matrix"))
     context = {
         "plan": plan,
         "form": form,
         "parties": parties,
-        "rows": rows,
+        "rows": grid,
         "stance_choices": Stance,
     }
     return render(request, "tracker/matrix.html", context)

@@ -1,0 +1,162 @@
+"""The plan page and the stance matrix as they stood at a moment (?as_of=)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import populate
+from tracker.history import TRACKED
+from tracker.models import Plan, Point, Position
+
+pytestmark = pytest.mark.django_db
+
+THEN = datetime.datetime(2025, 11, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+def backdate(when=THEN):
+    """Move every history record made so far to ``when``: edits after this are 'later'."""
+    for model in TRACKED.values():
+        model.history.update(history_date=when)
+
+
+def record_all(when=THEN):
+    """History for objects made with bulk_create (which records none), dated ``when``."""
+    for model in TRACKED.values():
+        missing = model.objects.exclude(pk__in=model.history.values("id"))
+        model.history.bulk_history_create(list(missing), default_date=when)
+
+
+def plan_url(plan, as_of):
+    return reverse("plan_detail", args=[plan.slug]) + f"?as_of={as_of}"
+
+
+def test_a_plan_as_of_a_date_shows_it_as_it_stood_then(client, analyst, plan, point, position):
+    backdate()
+    point.title = "Territory, bracketed"
+    point.save_checked(point.version, user=analyst)
+    position.stance = "opposes"
+    position.save_checked(position.version, user=analyst)
+    Point.objects.create(plan=plan, number=22, title="Added later", text="t")
+
+    then = client.get(plan_url(plan, "2025-11-20"))
+    assert then.status_code == 200
+    body = then.content.decode()
+    assert "Territory" in body and "Territory, bracketed" not in body
+    assert "Added later" not in body
+    [(_, rows)] = then.context["sections"]
+    [(shown, cells)] = rows
+    assert shown.title == "Territory"
+    assert [c.stance for c in cells] == ["supports"]
+
+    now = client.get(reverse("plan_detail", args=[plan.slug]))
+    assert "Territory, bracketed" in now.content.decode()
+
+
+def test_a_point_deleted_since_still_shows_as_of_before_its_deletion(client, plan, point):
+    backdate()
+    point.delete()
+    body = client.get(plan_url(plan, "2025-11-20T10:30")).content.decode()
+    assert "Territory" in body
+    today = timezone.localdate().isoformat()
+    assert "This plan had no points" in client.get(plan_url(plan, today)).content.decode()
+
+
+def test_an_as_of_page_has_a_banner_and_no_edit_affordances(analyst_client, plan, point, position):
+    backdate()
+    response = analyst_client.get(plan_url(plan, "2025-11-20T14:00"))
+    body = response.content.decode()
+    assert "As of 20 Nov 2025 14:00" in body
+    assert "read-only" in body
+    assert "/edit/" not in body
+    assert '<form method="post"' not in body.split("<main")[1]
+    assert point.get_absolute_url() not in body
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("yesterday", "is not a date or time"),
+        ("2025-13-40", "is not a date or time"),
+        ("2025-11-25T25:00", "is not a date or time"),
+        ("2099-01-01", "in the future"),
+        ("2025-11-01", "no record of this plan"),
+    ],
+)
+def test_a_bad_or_pre_history_as_of_is_a_clear_400(client, plan, point, value, message):
+    backdate()
+    response = client.get(plan_url(plan, value))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_an_unknown_plan_as_of_is_404(client, plan):
+    response = client.get(reverse("plan_detail", args=["nope"]) + "?as_of=2025-11-20")
+    assert response.status_code == 404
+
+
+def test_the_matrix_as_of_shows_the_stances_of_then(
+    client, analyst, plan, point, position, ukraine
+):
+    backdate()
+    position.stance = "conditional"
+    position.save_checked(position.version, user=analyst)
+    response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-21"})
+    assert response.status_code == 200
+    assert "read-only" in response.content.decode()
+    parties = response.context["parties"]
+    assert [p.slug for p in parties] == ["russia", "ukraine"]
+    [(shown, cells)] = response.context["rows"]
+    assert shown.pk == point.pk
+    assert [(party.slug, stance) for party, stance in cells] == [
+        ("russia", "supports"),
+        ("ukraine", ""),
+    ]
+    assert cells[0][1].label == "Supports"
+    today = timezone.localdate().isoformat()
+    now = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": today})
+    assert now.context["rows"][0][1][0][1] == "conditional"
+
+
+def test_a_bad_matrix_as_of_is_a_clear_400(client, plan, point):
+    response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "last week"})
+    assert response.status_code == 400
+    assert "is not a date or time" in response.content.decode()
+
+
+def grow(plan, parties, points, noise):
+    """A plan of ``parties`` × ``points`` with history, plus ``noise`` unrelated history rows."""
+    populate(plan, parties=parties, points=points, positions_per_cell=2)
+    record_all()
+    backdate()
+    other = Plan.objects.create(slug="noise", title="Noise", short_title="N")
+    Point.history.bulk_history_create(
+        [Point(id=10_000 + n, plan=other, number=n + 1, title="n", text="t") for n in range(noise)],
+        default_date=THEN,
+    )
+
+
+@pytest.mark.parametrize("size", [(2, 5, 10), (12, 80, 20_000)])
+def test_the_plan_as_of_costs_the_same_at_any_size(client, plan, size, django_assert_num_queries):
+    grow(plan, *size)
+    # plan, its components, its points, their positions, the parties with stances
+    with django_assert_num_queries(5):
+        response = client.get(plan_url(plan, "2025-11-20T12:00"))
+    assert response.status_code == 200
+    parties, points, _ = size
+    [(_, rows)] = response.context["sections"]
+    assert len(rows) == points
+    assert all(len(cells) == parties and all(cells) for _, cells in rows)
+    assert Position.objects.count() == parties * points * 2
+
+
+@pytest.mark.parametrize("size", [(2, 5, 10), (12, 80, 20_000)])
+def test_the_matrix_as_of_costs_the_same_at_any_size(client, plan, size, django_assert_num_queries):
+    grow(plan, *size)
+    # plan by slug (the live view), then as of: plan, components, points,
+    # positions, parties with stances, all parties
+    with django_assert_num_queries(7):
+        response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-20T12:00"})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == size[1]
