@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .diff import word_diff_html
@@ -64,6 +64,11 @@ class CompareForm(forms.Form):
             raise forms.ValidationError("Choose different plans to compare.")
         data["selected"] = [self.plans[slug] for slug in slugs]
         return data
+
+
+def plans_in_order():
+    """Plans oldest first; undated ones last on every database."""
+    return list(Plan.objects.order_by(F("presented_on").asc(nulls_last=True), "title"))
 
 
 def default_comparison(plans):
@@ -803,7 +808,7 @@ class BriefPlan:
 def party_brief(party):
     """The party's latest stance on every point of every plan, grouped by plan."""
     points = Point.objects.select_related("plan", "component").order_by(
-        "plan__presented_on", "plan__title", "plan", "number"
+        F("plan__presented_on").asc(nulls_last=True), "plan__title", "plan", "number"
     )
     latest = {
         position.point_id: position

@@ -10,7 +10,7 @@ from ..models import Party, Plan, Stance
 
 @require_GET
 def compare(request):
-    plans = list(Plan.objects.order_by("presented_on", "title"))
+    plans = analysis.plans_in_order()
     data = request.GET if "a" in request.GET else analysis.default_comparison(plans)
     form = analysis.CompareForm(data or None, plans=plans)
     rows, selected, status = [], [], 200
