@@ -395,11 +395,15 @@ def iter_objects(stream, progress=None):
     start = reader.peek()
     if start == "":
         raise ImportRefused("The file is empty.")
-    if start != "[":
-        found = "a JSON object" if start == "{" else f"{start!r}"
+    if start == "{":
         raise ImportRefused(
-            f"{reader.where(reader.pos)}: a fixture is a JSON list of objects "
-            f"([{{…}}, …]); this file starts with {found}."
+            f"{reader.where(reader.pos)}: the file holds a JSON object, not a list of "
+            "objects ([{…}, …]) as a fixture does."
+        )
+    if start != "[":
+        raise ImportRefused(
+            f"{reader.where(reader.pos)}: not JSON, or not a fixture: a fixture is a JSON "
+            f"list of objects ([{{…}}, …]); this file starts with {start!r}."
         )
     reader.pos += 1
     index = 0
@@ -842,6 +846,12 @@ class _Run:
             missing = [n for n in required_fields(entry.model) if n not in entry.values]
             problems += [f"missing field {name!r}" for name in missing]
         if problems:
+            # Still report what is wrong with the object's own values.
+            relations_ = [f.name for f in entry.model._meta.concrete_fields if f.is_relation]
+            try:
+                obj.clean_fields(exclude=relations_)
+            except ValidationError as exc:
+                problems += validation_messages(exc)
             raise Invalid("; ".join(problems))
         try:
             obj.full_clean()

@@ -138,7 +138,7 @@ def _import_preview(request):
         limit = settings.TRACKER_IMPORT_MAX_BYTES
         return refuse(request, form, [f"The file is over the limit of {limit:,} bytes."], 413)
     if not form.is_valid():
-        return refuse(request, form, [], 422)
+        return refuse(request, form, form.errors.get("file", []), 422)
     token, sha256 = transfer.stash_upload(upload)
     filename = transfer.clean_filename(upload.name)
     try:
