@@ -7,6 +7,8 @@ the edit summary.
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from .diff import changed, word_diff_html
@@ -220,6 +222,40 @@ def matrix_rows(points, parties, stances):
         (point, [(party, stances.get((point.pk, party.pk), "")) for party in parties])
         for point in points
     ]
+
+
+def matrix_grid(rows, cell_url):
+    """Each row of ``matrix_rows`` with its cells as one piece of HTML.
+
+    Built here rather than in the template: at 50 parties × 300 points the
+    template loop took over a second and format_html a third of one; plain
+    formatting of pieces escaped once each takes a few milliseconds.
+    ``cell_url`` is the matrix URL, to which "<point id>/<party id>/" is added.
+    """
+    base = escape(cell_url)
+    labels = {}
+    stances = {}
+
+    def stance_class(stance):
+        if stance not in stances:
+            stances[stance] = escape(stance or "none"), escape(stance or "no position")
+        return stances[stance]
+
+    grid = []
+    for point, cells in rows:
+        html = []
+        for party, stance in cells:
+            css, text = stance_class(stance)
+            if party.pk not in labels:
+                labels[party.pk] = escape(party.short_name)
+            label = labels[party.pk]
+            html.append(
+                f'<td id="c{point.pk:d}-{party.pk:d}" class="m m-{css}"><a href="{base}'
+                f'{point.pk:d}/{party.pk:d}/" aria-label="{label}: {text}"></a></td>'
+            )
+        # Every piece above is an integer or was escaped: safe to mark.
+        grid.append((point, mark_safe("".join(html))))  # noqa: S308
+    return grid
 
 
 def matrix_cell(point, party):

@@ -299,9 +299,7 @@ class PositionForm(TrackedForm):
 
 
 class MatrixFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(
-        Plan.objects.all(), to_field_name="slug", required=False, empty_label=None
-    )
+    plan = forms.ChoiceField(required=False)
     topic = forms.ChoiceField(required=False)
     component = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
     status = forms.ChoiceField(required=False)
@@ -310,6 +308,7 @@ class MatrixFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import Topic
 
+        self.fields["plan"].choices = Plan.objects.values_list("slug", "short_title")
         self.fields["topic"].choices = [("", "All topics"), *Topic.choices]
         self.fields["status"].choices = [("", "All statuses"), *Point.Status.choices]
         components = list(plan.components.values_list("number", "title")) if plan else []

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,6 +11,7 @@ from ..editing import (
     default_plan,
     latest_stances,
     matrix_cell,
+    matrix_grid,
     matrix_points,
     matrix_rows,
     parties_for_matrix,
@@ -38,11 +40,12 @@ def matrix(request):
     points = matrix_points(plan, filters)
     parties = parties_for_matrix()
     rows = matrix_rows(points, parties, latest_stances(points))
+    grid = matrix_grid(rows, reverse("matrix"))
     context = {
         "plan": plan,
         "form": form,
         "parties": parties,
-        "rows": rows,
+        "rows": grid,
         "stance_choices": Stance,
     }
     return render(request, "tracker/matrix.html", context)

@@ -1,0 +1,154 @@
+"""The stance matrix: what each cell shows, filters, the cell panel, and its cost."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import STATED_ON, populate
+from tracker.models import Plan, Point, Position
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def cell_html(response, point, party):
+    body = response.content.decode()
+    start = body.index(f'id="c{point.pk}-{party.pk}"')
+    return body[start : body.index("</td>", start)]
+
+
+def test_it_colours_each_cell_by_the_latest_stance(client, plan, point, position, russia, ukraine):
+    Position.objects.create(
+        party=russia,
+        point=point,
+        stance="opposes",
+        summary="Earlier",
+        stated_on=STATED_ON - datetime.timedelta(days=5),
+        source=position.source,
+    )
+    response = client.get(reverse("matrix"), {"plan": plan.slug})
+    assert response.status_code == 200
+    assert 'class="m m-supports"' in cell_html(response, point, russia)
+    assert 'class="m m-none"' in cell_html(response, point, ukraine)
+    assert reverse("matrix_cell", args=[point.pk, russia.pk]) in cell_html(response, point, russia)
+    assert b"stance-conditional" in response.content  # the legend
+
+
+def test_it_shows_the_newest_plan_by_default(client, plan, point):
+    presented = datetime.date(2025, 11, 23)
+    newer = Plan.objects.create(
+        slug="geneva", title="Geneva", short_title="Geneva", presented_on=presented
+    )
+    response = client.get(reverse("matrix"))
+    assert response.context["plan"] == newer
+
+
+def test_an_unknown_plan_is_a_404(client, plan):
+    assert client.get(reverse("matrix"), {"plan": "no-such-plan"}).status_code == 404
+
+
+def test_it_filters_by_topic_status_and_component(client, plan, point, component):
+    Point.objects.create(plan=plan, number=1, title="Sovereignty", text="t", topic="sovereignty")
+    url = reverse("matrix")
+
+    def shown(**filters):
+        rows = client.get(url, {"plan": plan.slug, **filters}).context["rows"]
+        return [point.number for point, _ in rows]
+
+    assert shown() == [1, 21]
+    assert shown(topic="territory") == [21]
+    assert shown(component=component.number) == [21]
+    assert shown(status="agreed") == []
+
+
+def test_bad_filters_are_ignored_with_a_message(client, plan, point):
+    response = client.get(reverse("matrix"), {"plan": plan.slug, "topic": "x", "component": "y"})
+    assert response.status_code == 200
+    assert "not understood" in response.content.decode()
+    assert len(response.context["rows"]) == 1
+
+
+def test_a_cell_shows_the_partys_positions_as_a_fragment_or_a_page(client, point, position, russia):
+    url = reverse("matrix_cell", args=[point.pk, russia.pk])
+    fragment = client.get(url, **HTMX)
+    page = client.get(url)
+    assert b"Wants Ukraine to withdraw." in fragment.content and b"<html" not in fragment.content
+    assert b"Wants Ukraine to withdraw." in page.content and b"<html" in page.content
+    assert "HX-Request" in fragment["Vary"]
+    assert b"Sign in</a> to add a position" in page.content
+
+
+def test_adding_a_position_in_a_cell_recolours_the_cell(analyst_client, point, ukraine, source):
+    url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
+    assert b"Add a position" in analyst_client.get(url, **HTMX).content
+    data = {"stance": "conditional", "summary": "Only with guarantees.", "certainty": "high"}
+    data.update(stated_on=STATED_ON.isoformat(), source=source.pk)
+    response = analyst_client.post(url, data, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Position added." in body
+    assert f'id="c{point.pk}-{ukraine.pk}" class="m m-conditional flash" hx-swap-oob' in body
+    assert Position.objects.get(party=ukraine).stance == "conditional"
+
+
+def test_adding_a_position_in_a_cell_without_javascript_redirects(
+    analyst_client, point, ukraine, source
+):
+    url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
+    data = {"stance": "supports", "summary": "Yes.", "certainty": "high"}
+    data.update(stated_on=STATED_ON.isoformat(), source=source.pk)
+    response = analyst_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+
+
+def test_a_bad_position_in_a_cell_is_refused_with_422(analyst_client, point, ukraine):
+    url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
+    response = analyst_client.post(url, {"stance": "maybe", "summary": ""}, **HTMX)
+    assert response.status_code == 422
+    assert not Position.objects.exists()
+
+
+def test_a_viewer_cannot_add_a_position_in_a_cell(viewer_client, point, ukraine, source):
+    url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
+    assert b"Add a position" not in viewer_client.get(url).content
+    data = {"stance": "supports", "summary": "Yes.", "stated_on": "2025-11-27"}
+    assert viewer_client.post(url, {**data, "source": source.pk}).status_code == 403
+    assert not Position.objects.exists()
+
+
+@pytest.mark.parametrize("size", [(2, 3), (6, 20)])
+def test_the_matrix_costs_the_same_queries_at_any_size(
+    client, plan, django_assert_num_queries, size
+):
+    parties, points = size
+    populate(plan, parties=parties, points=points, positions_per_cell=2)
+    # plan, plan choices, component choices, parties, latest positions, points
+    with django_assert_num_queries(6):
+        response = client.get(reverse("matrix"), {"plan": plan.slug})
+    assert len(response.context["rows"]) == points
+
+
+@pytest.mark.parametrize("size", [(2, 3), (6, 20)])
+def test_the_matrix_costs_the_same_for_an_analyst(
+    analyst_client, plan, django_assert_num_queries, size
+):
+    parties, points = size
+    populate(plan, parties=parties, points=points)
+    # the six above, plus session, user, user permissions, group permissions
+    with django_assert_num_queries(10):
+        analyst_client.get(reverse("matrix"), {"plan": plan.slug})
+
+
+@pytest.mark.parametrize("per_cell", [1, 5])
+def test_the_point_page_costs_the_same_queries_at_any_size(
+    analyst_client, plan, django_assert_num_queries, per_cell
+):
+    populate(plan, parties=4, points=2, positions_per_cell=per_cell)
+    point = plan.points.first()
+    # session, user, point, derivatives, positions, user and group permissions
+    with django_assert_num_queries(7):
+        response = analyst_client.get(point.get_absolute_url())
+    assert response.content.decode().count('class="position"') == 4 * per_cell
+    assert b"Add a position" in response.content
