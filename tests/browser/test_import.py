@@ -1,0 +1,54 @@
+"""An analyst imports a fixture in the browser: upload, preview, apply."""
+
+import json
+
+from tests.browser.conftest import screenshot
+from tests.test_import import UID, objects
+from tracker.models import Party, Point, Position
+
+
+def sign_in(page, username):
+    # The login form's own button: the header now holds a search form too.
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-password-1")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_selector("text=Sign out")
+
+
+def test_an_analyst_uploads_previews_and_applies_a_fixture(page, browser_analyst, tmp_path):
+    Party.objects.create(slug="e3", name="European three", short_name="E3")
+    items = objects()
+    items[4]["fields"]["title"] = "Guarantees <script>alert(1)</script>"
+    path = tmp_path / "desk.json"
+    path.write_text(json.dumps(items, indent=2), encoding="utf-8")
+
+    sign_in(page, "anna")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Fixture file").set_input_files(str(path))
+    page.get_by_role("button", name="Preview the import").click()
+    page.wait_for_selector("h1:has-text('Preview: desk.json')")
+    assert page.locator(".import-created").count() == 6
+    updated = page.locator(".import-updated")
+    assert updated.count() == 1
+    assert "European three" in updated.inner_text() and "E3" in updated.inner_text()
+    assert "<script>alert(1)</script>" in page.locator(".import-created").nth(4).inner_text()
+    screenshot(page, "import-preview")
+    assert not Point.objects.exists()
+
+    page.get_by_role("button", name="Apply the import").click()
+    page.wait_for_selector("text=Imported desk.json: 6 created, 1 updated, 0 unchanged.")
+    screenshot(page, "import-applied")
+    assert Party.objects.get(slug="e3").name == "E3"
+    position = Position.objects.get(uid=UID)
+    assert position.history.get().history_user == browser_analyst
+    assert Point.objects.get().title == "Guarantees <script>alert(1)</script>"
+
+
+def test_a_viewer_sees_no_import_link_but_can_export(page, browser_viewer, transactional_db):
+    sign_in(page, "vera")
+    assert page.get_by_role("link", name="Import", exact=True).count() == 0
+    page.get_by_role("link", name="Export", exact=True).click()
+    page.wait_for_selector("h1:has-text('Export')")
+    screenshot(page, "export")
