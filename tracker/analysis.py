@@ -440,7 +440,8 @@ def stance_chart(entries):
         rows.append(chart_row(party.short_name, party, y, dots(mine, x, y)))
         y += CHART_ROW
     axis_y = y - CHART_ROW // 2 + 4
-    ticks = [{"x": x(day), "label": day.strftime("%-d %b %Y")} for day in tick_days(first, last)]
+    label = "%-d %b" if first.year == last.year and span < 200 else "%b %Y"
+    ticks = [{"x": x(day), "label": day.strftime(label)} for day in tick_days(first, last)]
     return {
         "width": CHART_WIDTH,
         "height": axis_y + 24,
@@ -489,12 +490,10 @@ def marks(events, x, y):
 
 
 def tick_days(first, last, count=5):
+    """At most ``count`` ticks a whole number of days apart, from the first day."""
     span = (last - first).days
-    if span == 0:
-        return [first]
-    step = max(span / (count - 1), 1)
-    days = {first + datetime.timedelta(days=round(i * step)) for i in range(count)}
-    return sorted(day for day in days if day <= last)
+    step = max(-(-span // (count - 1)), 1)
+    return [first + datetime.timedelta(days=n) for n in range(0, span + 1, step)]
 
 
 # ---------------------------------------------------------------------------
