@@ -1,0 +1,118 @@
+"""Analysts editing in Chromium: in place, positions with new sources, the matrix, conflicts."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tracker.models import Point, Position, Source
+
+
+def sign_in(page, username):
+    """Like conftest's sign_in, but clicks the sign-in form's own button (the
+    header's search form also has a submit button, earlier on the page)."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-password-1")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_an_analyst_edits_a_point_title_in_place(page, browser_analyst, point):
+    sign_in(page, "anna")
+    page.goto(point.get_absolute_url())
+    page.locator("#point-title").get_by_role("link", name="Edit").click()
+    field = page.locator("#point-title input[name=title]")
+    expect(field).to_be_focused()
+    field.fill("Territory: the line of contact")
+    page.locator("#point-title").get_by_role("button", name="Save").click()
+    expect(page.locator("#point-title .saved")).to_have_text("Saved")
+    expect(page.locator("h1")).to_contain_text("Territory: the line of contact")
+    screenshot(page, "editing-inline-saved")
+    assert Point.objects.get(pk=point.pk).title == "Territory: the line of contact"
+
+
+def test_an_invalid_inline_edit_shows_the_error_next_to_the_field(page, browser_analyst, point):
+    sign_in(page, "anna")
+    page.goto(point.get_absolute_url())
+    page.locator("#point-title").get_by_role("link", name="Edit").click()
+    page.locator("#point-title input[name=title]").fill("")
+    page.locator("#point-title").get_by_role("button", name="Save").click()
+    expect(page.locator("#point-title .errorlist")).to_contain_text("This field is required.")
+    screenshot(page, "editing-inline-error")
+    assert Point.objects.get(pk=point.pk).title == "Territory"
+
+
+def test_an_analyst_adds_a_position_with_a_new_source(page, browser_analyst, point, ukraine):
+    sign_in(page, "anna")
+    page.goto(point.get_absolute_url())
+    page.get_by_role("link", name="Add a position").click()
+    form = page.locator("form#new-position")
+    form.get_by_label("Party").select_option(label="Ukraine")
+    form.get_by_label("Stance").select_option("opposes")
+    form.get_by_label("Summary:", exact=True).fill("No recognition of occupied territory.")
+    form.get_by_label("Stated on").fill("2025-11-26")
+    form.get_by_label("New source: title").fill("Zelensky evening address")
+    form.get_by_label("Publisher").fill("Office of the President")
+    screenshot(page, "editing-position-form")
+    form.get_by_role("button", name="Add the position").click()
+    expect(page.locator(".position-added")).to_contain_text("Position added.")
+    expect(page.locator(".position-added")).to_contain_text("Zelensky evening address")
+    screenshot(page, "editing-position-added")
+    source = Source.objects.get(title="Zelensky evening address")
+    assert Position.objects.get(party=ukraine).source == source
+
+
+def test_adding_a_position_in_the_matrix_recolours_the_cell(
+    page, browser_analyst, point, ukraine, source
+):
+    sign_in(page, "anna")
+    page.goto(f"/matrix/?plan={point.plan.slug}")
+    cell = page.locator(f"#c{point.pk}-{ukraine.pk}")
+    expect(cell).to_have_class(re.compile(r"\bm-none\b"))
+    screenshot(page, "matrix-before")
+    cell.locator("a").click()
+    panel = page.locator("#matrix-panel")
+    expect(panel).to_contain_text("has no recorded position")
+    panel.get_by_label("Stance").select_option("supports")
+    panel.get_by_label("Summary:", exact=True).fill("Accepts a ceasefire on the current line.")
+    panel.get_by_label("Stated on").fill("2025-11-27")
+    panel.get_by_label("Source:", exact=True).select_option(label=source.title)
+    panel.get_by_role("button", name="Add the position").click()
+    expect(panel).to_contain_text("Position added.")
+    expect(page.locator(f"#c{point.pk}-{ukraine.pk}")).to_have_class(re.compile(r"\bm-supports\b"))
+    screenshot(page, "matrix-after")
+
+
+def test_an_edit_conflict_is_shown_and_resolved(page, new_page, browser_analyst, point):
+    other = new_page()
+    sign_in(page, "anna")
+    sign_in(other, "anna")
+    for tab in (page, other):
+        tab.goto(point.get_absolute_url())
+        tab.locator("#point-title").get_by_role("link", name="Edit").click()
+    other.locator("#point-title input[name=title]").fill("Territory: Donbas only")
+    other.locator("#point-title").get_by_role("button", name="Save").click()
+    expect(other.locator("#point-title .saved")).to_be_visible()
+
+    page.locator("#point-title input[name=title]").fill("Territory: frozen at the line")
+    page.locator("#point-title").get_by_role("button", name="Save").click()
+    conflict = page.locator("#point-title .conflict")
+    expect(conflict).to_contain_text("Someone else saved this")
+    expect(conflict).to_contain_text("Donbas only")
+    screenshot(page, "editing-conflict")
+    assert Point.objects.get(pk=point.pk).title == "Territory: Donbas only"
+
+    page.locator("#point-title").get_by_role("button", name="Save my version").click()
+    expect(page.locator("#point-title .saved")).to_be_visible()
+    assert Point.objects.get(pk=point.pk).title == "Territory: frozen at the line"
+
+
+def test_a_viewer_is_refused(page, browser_viewer, point):
+    sign_in(page, "vera")
+    page.goto(point.get_absolute_url())
+    expect(page.locator(".edit-link")).to_have_count(0)
+    response = page.goto(f"{point.get_absolute_url()}edit/title/")
+    assert response.status == 403
+    screenshot(page, "editing-viewer-refused")
+    assert Point.objects.get(pk=point.pk).title == "Territory"
