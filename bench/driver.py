@@ -150,6 +150,21 @@ class Bench:
         server.terminate()
         raise RuntimeError(f"gunicorn did not come up; see {log_path}")
 
+    def settle(self, base):
+        """Wait until every worker is free again (slow requests wrk gave up on still run)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def ping(_):
+            started = time.perf_counter()
+            with urllib.request.urlopen(base + "/bench/ceiling/", timeout=120) as response:
+                response.read()
+            return time.perf_counter() - started
+
+        with ThreadPoolExecutor(self.args.workers) as pool:
+            for _ in range(120):
+                if max(pool.map(ping, range(self.args.workers))) < 0.05:
+                    return
+
     def wrk(self, base, row, site, seconds):
         headers = [f"Cookie: {site['cookie']}", f"Origin: {base}"]
         env = {**os.environ, "BENCH_MODE": "get"}
@@ -199,7 +214,9 @@ class Bench:
                     continue
                 if row["method"] == "GET":  # warm every worker's caches first
                     self.wrk(base, row, site, 1)
+                    self.settle(base)
                 result.update(self.wrk(base, row, site, self.args.duration))
+                self.settle(base)
                 log(f"   {row['name']}: {result['rps']} rps, p99 {result['p99_ms']} ms")
         finally:
             server.terminate()
@@ -314,6 +331,9 @@ def judge(results):
             r["verdict"] = "(ceiling)"
             continue
         misses = []
+        if not r["requests"]:
+            r["verdict"] = f"no response within {r['seconds']:.0f} s"
+            continue
         if r["status"] and r["status"] >= 400:
             misses.append(f"status {r['status']}")
         if r["errors"]["status"] or r.get("failures"):
@@ -421,32 +441,25 @@ def main():
         "fixtures": bench.fixtures,
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=1))
-    print(table(results))
-    print()
-    print(
-        markdown(
-            [["db", "dataset", "load (s)"]]
-            + [[x["db"], x["dataset"], x["load_seconds"]] for x in bench.loads]
-        )
-    )
+    parts = [table(results)]
+    loads = [[x["db"], x["dataset"], x["load_seconds"]] for x in bench.loads]
+    parts.append(markdown([["db", "dataset", "load (s)"], *loads]))
     if bench.fixtures:
-        print()
-        print(
-            markdown(
-                [["db", "step", "seconds", "peak MiB", "ok"]]
-                + [
-                    [
-                        f["db"],
-                        f["step"],
-                        f.get("seconds", "-"),
-                        f.get("peak_mib", "-"),
-                        "yes" if f["ok"] else f["error"],
-                    ]
-                    for f in bench.fixtures
-                ]
-            )
-        )
-    print(f"\n{report['machine']} · total {seconds} s · bench/out/results.json")
+        steps = [
+            [
+                f["db"],
+                f["step"],
+                f.get("seconds", "-"),
+                f.get("peak_mib", "-"),
+                "yes" if f["ok"] else f["error"],
+            ]
+            for f in bench.fixtures
+        ]
+        parts.append(markdown([["db", "step", "seconds", "peak MiB", "ok"], *steps]))
+    parts.append(f"{report['machine']} · total {seconds} s")
+    text = "\n\n".join(parts)
+    (OUT / "results.md").write_text(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

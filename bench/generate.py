@@ -400,7 +400,8 @@ class Generator:
             objs = [obj for obj, _ in revised[model].values()]
             owners = [obj for obj, rows in revised[model].values() for _ in rows]
             rows = [row for _, rows in revised[model].values() for row in rows]
-            model.objects.bulk_update(objs, fields, batch_size=BATCH)
+            # Small batches: bulk_update's CASE WHEN costs batch size x rows.
+            model.objects.bulk_update(objs, fields, batch_size=100)
             records = model.history.model.objects.bulk_create(rows, batch_size=BATCH)
             self.index(model, owners, records)
 
