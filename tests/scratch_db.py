@@ -24,8 +24,9 @@ def on_postgresql():
 
 
 class ScratchDatabase:
-    def __init__(self, name, folder):
+    def __init__(self, name, folder, environ=None):
         self.name = name
+        self.environ = environ or {}
         if on_postgresql():
             parts = urlparse(suite_url())
             self.db_name = f"{parts.path.lstrip('/') or 'tracker'}_{name}"
@@ -57,6 +58,7 @@ class ScratchDatabase:
     def env(self, **extra):
         env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
         env.update(DATABASE_URL=self.url, DJANGO_SETTINGS_MODULE="tracker.settings")
+        env.update(self.environ)
         env.update(extra)
         return env
 
