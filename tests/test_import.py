@@ -291,6 +291,24 @@ def test_every_problem_is_listed_not_only_the_first(fixture_file):
     assert "Value 'loves' is not a valid choice" in str(raised.value)
 
 
+def test_the_models_own_rules_still_apply_to_resolved_references(fixture_file, component):
+    # The component exists, but belongs to the U.S. draft, not to the point's plan.
+    before = snapshot()
+    with pytest.raises(CommandError, match="This component belongs to another plan"):
+        run_import(fixture_file(with_fields(4, component=["us-draft", 1])))
+    with pytest.raises(CommandError, match="The speaker does not speak for this party"):
+        items = with_fields(5, speaker=["putin"])
+        run_import(fixture_file([*items, *putin_and_party()]))
+    assert snapshot() == before
+
+
+def putin_and_party():
+    return [
+        {"model": "tracker.party", "fields": {"slug": "ru", "name": "Russia", "short_name": "RU"}},
+        {"model": "tracker.actor", "fields": {"slug": "putin", "name": "Putin", "party": ["ru"]}},
+    ]
+
+
 def test_a_derivation_cycle_is_refused(fixture_file):
     items = objects()
     items[2]["fields"]["derived_from"] = ["e3-plan"]

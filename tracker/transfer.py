@@ -830,7 +830,7 @@ class _Run:
             if not entry.model._meta.get_field(name).many_to_many
         }
         before = {name: getattr(obj, attname(obj, name)) for name in plain}
-        problems, m2m = [], {}
+        problems, m2m, resolved = [], {}, []
         for name, value in entry.values.items():
             model_field = entry.model._meta.get_field(name)
             try:
@@ -838,6 +838,7 @@ class _Run:
                     m2m[name] = [self.resolve(model_field.related_model, k) for k in value]
                 elif model_field.is_relation and value is not None:
                     setattr(obj, name, self.resolve(model_field.related_model, value))
+                    resolved.append(name)
                 else:
                     setattr(obj, name, value)
             except Invalid as exc:
@@ -854,7 +855,9 @@ class _Run:
                 problems += validation_messages(exc)
             raise Invalid("; ".join(problems))
         try:
-            obj.full_clean()
+            # A reference just resolved exists: no need to query for it again.
+            # (Constraints on those fields hold by natural key and in the database.)
+            obj.full_clean(exclude=resolved)
         except ValidationError as exc:
             raise Invalid("; ".join(validation_messages(exc))) from exc
         changes = [] if created else self.field_changes(obj, before, plain)
