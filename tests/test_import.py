@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from tracker.management.commands.import_fixture import Command as ImportCommand
 from tracker.models import Change, Event, Party, Point, Position
-from tracker.transfer import MODELS, export_text, stash_dir
+from tracker.transfer import MODELS, ImportRefused, export_text, read_fixture, stash_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,34 @@ def test_a_file_over_the_object_limit_is_refused_before_it_is_read_whole(
     response = upload(analyst_client, objects())
     assert response.status_code == 413
     assert snapshot() == before
+
+
+def test_the_object_limit_stops_the_parse_before_the_rest_of_the_file(settings):
+    settings.TRACKER_IMPORT_MAX_OBJECTS = 3
+    data = b"[" + b'{"model": "tracker.party", "fields": {}},' * 4 + b" not JSON at all"
+    with pytest.raises(ImportRefused, match="more than 3 objects") as raised:
+        read_fixture(io.BytesIO(data))
+    assert raised.value.status == 413
+
+
+def test_every_foreign_entry_is_named_and_the_whole_file_refused(fixture_file):
+    items = [
+        {"model": "auth.user", "fields": {"username": "mallory", "is_superuser": True}},
+        *objects(),
+        {"model": "auth.permission", "fields": {}},
+        {"model": "admin.logentry", "fields": {}},
+        {"model": "tracker.change", "fields": {}},
+        {"model": "tracker.point", "fields": {"broken": True}},
+    ]
+    before = snapshot()
+    with pytest.raises(CommandError) as raised:
+        run_import(fixture_file(items))
+    message = str(raised.value)
+    for index, label in [(1, "auth.user"), (9, "auth.permission"), (10, "admin.logentry")]:
+        assert re.search(rf"Object {index} \(line \d+\): '{label}' is not a tracker", message)
+    assert "'tracker.change' is not a tracker model" in message
+    assert snapshot() == before
+    assert not User.objects.filter(username="mallory").exists()
 
 
 def test_a_gzip_bomb_is_refused(settings, fixture_file, analyst_client):

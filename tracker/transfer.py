@@ -600,24 +600,23 @@ def read_fixture(stream, progress=None):
     A file naming any model outside the tracker's eight is refused whole,
     with each offending object named.
     """
-    raws, foreign = [], []
+    entries, errors, foreign, count = [], [], [], 0
     for index, line, raw in iter_objects(open_fixture(stream), progress):
+        count = index
         model = raw.get("model") if isinstance(raw, dict) else None
         if isinstance(model, str) and model.lower() not in LABELS:
             foreign.append(f"Object {index} (line {line}): {model[:80]!r} is not a tracker model.")
-        raws.append((index, line, raw))
+            continue
+        try:
+            entries.append(check_object(index, line, raw))
+        except Invalid as exc:
+            errors.append(f"Object {index} (line {line}): {exc}.")
     if foreign:
         allowed = ", ".join(LABELS)
         raise ImportRefused(
             [*_capped(foreign), f"Only the tracker's models may be imported: {allowed}."]
         )
-    entries, errors = [], []
-    for index, line, raw in raws:
-        try:
-            entries.append(check_object(index, line, raw))
-        except Invalid as exc:
-            errors.append(f"Object {index} (line {line}): {exc}.")
-    if not raws:
+    if not count:
         errors.append("The file holds no objects.")
     errors += duplicates(entries)
     if errors:
