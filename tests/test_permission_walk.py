@@ -63,7 +63,7 @@ def test_every_routed_url_has_a_row_in_the_walk_table():
 def test_each_role_gets_the_expected_answer_and_only_writers_change_data(name, cast, users):
     assert name in ROUTES, f"{name} has no row in ROUTES (tests/urlwalk.py)"
     route = ROUTES[name]
-    url = reverse(name, kwargs=route.build_kwargs(cast)) + route.query
+    url = route.url(name, cast)
     login_url = resolve_url(settings.LOGIN_URL)
     failures = []
     for role in ROLES:
@@ -84,7 +84,7 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(cast, analys
     assert "login" in posting
     for name in posting:
         route = ROUTES[name]
-        url = reverse(name, kwargs=route.build_kwargs(cast)) + route.query
+        url = route.url(name, cast)
         before = fingerprint()
         response = client_for(analyst, enforce_csrf_checks=True).post(url, route.post_data)
         assert response.status_code == 403, f"POST {url} without a CSRF token"

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db.models import Max, Sum
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tracker.models import Event, Plan, Point
 
@@ -48,11 +48,15 @@ class Route:
     kwargs: object = None  # callable(cast) -> dict of URL kwargs
     writers: tuple = ()
     html: bool = True  # the GET answer is an HTML page (for the CSP test)
-    query: str = ""
+    query: object = ""  # a string, or callable(cast) -> string
     post_data: dict = field(default_factory=dict)
 
     def build_kwargs(self, cast):
         return self.kwargs(cast) if self.kwargs else {}
+
+    def url(self, name, cast):
+        query = self.query(cast) if callable(self.query) else self.query
+        return reverse(name, kwargs=self.build_kwargs(cast)) + query
 
 
 def read_page(kwargs=None, **extra):
@@ -102,6 +106,56 @@ ROUTES = {
     ),
     "recent_changes": history_page(),
     "changes_feed": history_page(html=False),
+    # Editing: analysts and superusers; an empty POST is an invalid form (422)
+    "matrix": read_page(),
+    "matrix_cell": Route(
+        get=EVERYONE_200,
+        post=EDITOR_POST,
+        kwargs=lambda c: {"point": c.point.pk, "party": c.russia.pk},
+        writers=("analyst", "superuser"),
+    ),
+    "plan_create": edit_page(),
+    "plan_edit": edit_page(lambda c: {"slug": c.plan.slug}),
+    "plan_delete": edit_page(lambda c: {"slug": c.plan.slug}),
+    "plan_new_version": edit_page(lambda c: {"slug": c.plan.slug}),
+    "component_create": edit_page(lambda c: {"slug": c.plan.slug}),
+    "component_edit": edit_page(lambda c: {"slug": c.plan.slug, "number": c.component.number}),
+    "component_delete": edit_page(lambda c: {"slug": c.plan.slug, "number": c.component.number}),
+    "point_create": edit_page(lambda c: {"slug": c.plan.slug}),
+    "point_edit": edit_page(lambda c: {"slug": c.plan.slug, "number": c.point.number}),
+    "point_delete": edit_page(lambda c: {"slug": c.plan.slug, "number": c.point.number}),
+    "point_field_edit": edit_page(
+        lambda c: {"slug": c.plan.slug, "number": c.point.number, "field": "title"}
+    ),
+    "point_field_show": read_page(
+        lambda c: {"slug": c.plan.slug, "number": c.point.number, "field": "title"}
+    ),
+    "position_create_for_point": edit_page(
+        lambda c: {"slug": c.plan.slug, "number": c.point.number}
+    ),
+    "position_create_for_party": edit_page(lambda c: {"slug": c.russia.slug}),
+    "position_edit": edit_page(lambda c: {"uid": c.position.uid}),
+    "position_delete": edit_page(lambda c: {"uid": c.position.uid}),
+    "party_create": edit_page(),
+    "party_edit": edit_page(lambda c: {"slug": c.russia.slug}),
+    "party_delete": edit_page(lambda c: {"slug": c.russia.slug}),
+    "actor_create": edit_page(lambda c: {"slug": c.russia.slug}),
+    "actor_edit": edit_page(lambda c: {"slug": c.putin.slug}),
+    "actor_delete": edit_page(lambda c: {"slug": c.putin.slug}),
+    "source_create": edit_page(),
+    "source_edit": edit_page(lambda c: {"pk": c.source.pk}),
+    "source_delete": edit_page(lambda c: {"pk": c.source.pk}),
+    "event_create": edit_page(),
+    "event_edit": edit_page(lambda c: {"slug": c.event.slug}),
+    "event_delete": edit_page(lambda c: {"slug": c.event.slug}),
+    # Export (public) and import (tracker.import_fixture); an empty import changes nothing
+    "export": read_page(),
+    "export_fixture": read_page(html=False),
+    "export_matrix": read_page(html=False, query=lambda c: f"?plan={c.plan.slug}"),
+    "import_fixture": Route(get=EDITOR_ONLY, post=EVERYONE_405),
+    "import_preview": Route(get=EVERYONE_405, post=EDITOR_POST),
+    "import_apply": Route(get=EVERYONE_405, post=EDITOR_POST),
+    "import_cancel": Route(get=EVERYONE_405, post=EDITOR_POST),
     # Accounts (django.contrib.auth.urls); an empty POST is an invalid form.
     "login": Route(get=EVERYONE_200, post=EVERYONE_200),
     "logout": Route(get=EVERYONE_405, post=expect(302, 302, 302, 302)),
