@@ -229,3 +229,19 @@ def test_on_the_seed_it_shows_where_russia_conflicts_with_the_framework(client, 
     [reason] = {reason for _, reason in by_number[21].conflicts}
     assert reason == "supports a version the framework changes and leaves to the leaders"
     assert "Conflict:</strong> supports a version the framework drops" in response.content.decode()
+
+
+def test_a_query_naming_only_a_party_compares_the_default_plans(client, seed):
+    response = client.get("/compare/?party=russia&conflicts=1")
+    assert response.status_code == 200
+    assert [plan.slug for plan in response.context["plans"]] == [
+        "us-28-point-plan",
+        "geneva-framework",
+    ]
+    assert len(response.context["rows"]) == 3
+
+
+def test_without_plans_the_page_says_so(client, db):
+    response = client.get("/compare/")
+    assert response.status_code == 200
+    assert "No plans to compare yet." in response.content.decode()

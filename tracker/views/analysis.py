@@ -11,7 +11,8 @@ from ..models import Party, Plan, Stance
 @require_GET
 def compare(request):
     plans = analysis.plans_in_order()
-    data = request.GET if "a" in request.GET else analysis.default_comparison(plans)
+    # Whatever the query leaves out (all of it on a first visit) comes from the default.
+    data = {**analysis.default_comparison(plans), **request.GET.dict()}
     form = analysis.CompareForm(data or None, plans=plans)
     rows, selected, status = [], [], 200
     if form.is_bound and form.is_valid():
