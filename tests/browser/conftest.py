@@ -93,7 +93,7 @@ def sign_in(page, username):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"{username}-password-1")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
