@@ -265,17 +265,18 @@ def compare_row(columns, parents):
 
 
 def cell_entry(point, counterpart, marks):
+    """Mark ``point`` against its counterpart and diff its title and text."""
     if counterpart is None:
         marks.append("added")
         return (point, None, None, None)
+    own = []
     if point.status == Point.Status.REMOVED:
-        marks.append("removed")
+        own.append("removed")
     if component_moved(point, counterpart):
-        marks.append("moved")
+        own.append("moved")
     if point.title != counterpart.title or point.text != counterpart.text:
-        marks.append("changed")
-    elif point.status != Point.Status.REMOVED and not component_moved(point, counterpart):
-        marks.append("unchanged")
+        own.append("changed")
+    marks.extend(own or ["unchanged"])
     return (
         point,
         counterpart,
