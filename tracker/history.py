@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -535,17 +536,25 @@ def as_of(model, moment, **filters):
     """Each object's latest version at ``moment`` (deleted ones left out), one query.
 
     ``filters`` apply to that version, so ``plan_id=7`` gives the objects that
-    belonged to plan 7 at the time.
+    belonged to plan 7 at the time. The latest version per object is picked
+    with a window function over the candidates' records (ROW_NUMBER per id,
+    newest first): one sort, where a correlated "newest record of this id"
+    subquery per record would cost the square of a busy object's history.
     """
     history = model.history.model
-    newest = (
-        history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
+    records = history.objects.filter(history_date__lte=moment)
+    if filters:
+        records = records.filter(id__in=records.filter(**filters).values("id"))
+    newest = records.annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("id")],
+            order_by=[F("history_date").desc(), F("history_id").desc()],
+        )
+    ).filter(newest=1)
     return (
-        history.objects.filter(history_date__lte=moment, **filters)
-        .filter(history_id=Subquery(newest))
+        history.objects.filter(history_id__in=newest.values("history_id"))
+        .filter(**filters)
         .exclude(history_type="-")
     )
 
