@@ -2,19 +2,9 @@
 
 import json
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.test_import import UID, objects
 from tracker.models import Party, Point, Position
-
-
-def sign_in(page, username):
-    # The login form's own button: the header now holds a search form too.
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"{username}-password-1")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    page.wait_for_selector("text=Sign out")
 
 
 def test_an_analyst_uploads_previews_and_applies_a_fixture(page, browser_analyst, tmp_path):
