@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -233,15 +233,20 @@ def update_with_history(queryset, *, user=None, summary="", **values):
 
 def latest_records(model, pks):
     """The newest history record of each object, in the order of ``pks``."""
-    history = model.history.model
-    newest = (
-        history.objects.filter(id=OuterRef("id"))
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    rows = history.objects.filter(id__in=pks, history_id=Subquery(newest))
+    rows = newest_per_object(model.history.model.objects.filter(id__in=pks))
     by_id = {row.id: row for row in rows}
     return [by_id[pk] for pk in pks]
+
+
+def newest_per_object(records):
+    """Of ``records``, the newest per object: one sort, whatever each history's length."""
+    return records.annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("id")],
+            order_by=[F("history_date").desc(), F("history_id").desc()],
+        )
+    ).filter(newest=1)
 
 
 # --- reading versions ----------------------------------------------------------
@@ -545,13 +550,7 @@ def as_of(model, moment, **filters):
     records = history.objects.filter(history_date__lte=moment)
     if filters:
         records = records.filter(id__in=records.filter(**filters).values("id"))
-    newest = records.annotate(
-        newest=Window(
-            RowNumber(),
-            partition_by=[F("id")],
-            order_by=[F("history_date").desc(), F("history_id").desc()],
-        )
-    ).filter(newest=1)
+    newest = newest_per_object(records)
     return (
         history.objects.filter(history_id__in=newest.values("history_id"))
         .filter(**filters)
