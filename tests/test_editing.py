@@ -475,3 +475,32 @@ def test_the_admin_refuses_a_save_from_a_stale_page(admin_client_, russia):
     data["loaded_version"] = 2
     assert admin_client_.post(url, data).status_code == 302
     assert Party.objects.get(pk=russia.pk).name == "Russia (edited)"
+
+
+def test_an_admin_save_overtaken_after_its_check_changes_nothing(
+    admin_client_, russia, monkeypatch
+):
+    """Another process saves between the form's check and the admin's write."""
+    from tracker.admin import TrackedAdminForm
+
+    checked = TrackedAdminForm.clean
+
+    def clean_then_someone_saves(form):
+        cleaned = checked(form)
+        someone_else_saves(Party.objects.get(pk=russia.pk), name="Russian Federation")
+        return cleaned
+
+    monkeypatch.setattr(TrackedAdminForm, "clean", clean_then_someone_saves)
+    url = reverse("admin:tracker_party_change", args=[russia.pk])
+    data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
+    response = admin_client_.post(url, data, follow=True)
+    assert "Someone else saved this record while you were saving it" in (
+        response.content.decode()
+    )
+    # The other save ran on this test's connection, inside the admin's
+    # transaction, so the rollback takes it too: what matters is that the
+    # admin's own change was refused rather than written over it.
+    russia.refresh_from_db()
+    assert russia.name != "Russia (edited)"
+    assert not russia.history.filter(name="Russia (edited)").exists()

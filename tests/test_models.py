@@ -131,3 +131,16 @@ def test_open_first_puts_unsettled_points_before_agreed_ones(plan):
     agreed = Point.objects.create(plan=plan, number=1, title="a", text="t", status="agreed")
     disputed = Point.objects.create(plan=plan, number=2, title="b", text="t", status="disputed")
     assert list(plan.points.open_first()) == [disputed, agreed]
+
+
+@pytest.mark.parametrize(
+    "model, fields",
+    [("Party", {"name": "New", "short_name": "N"}), ("Plan", {"title": "New", "short_title": "N"})],
+)
+def test_it_refuses_the_slug_new_which_the_create_pages_use(model, fields):
+    from tracker import models
+
+    obj = getattr(models, model)(slug="new", **fields)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert "reserved" in str(error.value.message_dict["slug"])

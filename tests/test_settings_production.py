@@ -48,7 +48,15 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "TRACKER_SSL_REDIRECT", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+        if key
+        not in (
+            "DEBUG",
+            "TRACKER_SSL_REDIRECT",
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            # Set for the browser tests in this process; never in a deployment.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(
         TRACKER_ENV="production",

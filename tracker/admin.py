@@ -1,10 +1,23 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import restore_summary
-from .models import Actor, Change, Component, Event, Party, Plan, Point, Position, Source
+from .models import (
+    Actor,
+    Change,
+    Component,
+    EditConflict,
+    Event,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+)
 
 
 class TrackedAdminForm(forms.ModelForm):
@@ -49,6 +62,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
     """
 
     form = TrackedAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     show_full_result_count = False
     readonly_fields = ["version"]
 
@@ -58,12 +72,29 @@ class TrackedAdmin(SimpleHistoryAdmin):
         if restoring is not None:
             record = self.model.history.get(history_id=restoring)
             summary = restore_summary(record, summary)
+        if change and restoring is None:
+            # Check and bump in one UPDATE: the form's check in clean() can be
+            # overtaken by another process's save before this line runs.
+            obj.save_checked(form.cleaned_data["loaded_version"], summary, request.user)
+            return
         if summary:
             obj._change_reason = summary
         if change:
             current = self.model.objects.filter(pk=obj.pk).values_list("version", flat=True)
             obj.version = (current.first() or obj.version) + 1
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # The admin's transaction has rolled back: nothing of this save is kept.
+            messages.error(
+                request,
+                "Someone else saved this record while you were saving it; nothing was "
+                "changed. Their version is shown below: re-apply your change to it.",
+            )
+            return HttpResponseRedirect(request.path)
 
     def revert_disabled(self, request, obj=None):
         return super().revert_disabled(request, obj) or not request.user.has_perm(

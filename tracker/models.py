@@ -79,6 +79,12 @@ def history(**kwargs):
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
 
 
+def not_reserved_slug(value):
+    """"new" is taken by the create pages (/plans/new/, /parties/new/)."""
+    if value == "new":
+        raise ValidationError('"new" is reserved for the page that creates one; choose another.')
+
+
 models.CharField.register_lookup(Length)
 
 
@@ -100,7 +106,7 @@ class Party(Tracked):
         MEDIATOR = "mediator", "Mediator"
         ORGANISATION = "organisation", "Organisation"
 
-    slug = models.SlugField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, validators=[not_reserved_slug])
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=20)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
@@ -198,7 +204,7 @@ class Plan(Tracked):
         AGREED = "agreed", "Agreed"
         REJECTED = "rejected", "Rejected"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     title = models.CharField(max_length=200)
     short_title = models.CharField(max_length=60)
     authored_by = models.ForeignKey(
@@ -234,7 +240,8 @@ class Plan(Tracked):
     def sections(points, parties, stances):
         """Points grouped by component, each row with one cell per party.
 
-        ``stances`` maps (point id, party id) to that party's latest position.
+        ``stances`` maps (point id, party id) to that party's latest stance
+        (or latest position, which carries it).
         Points without a component come last, under ``None``.
         """
         groups = {}

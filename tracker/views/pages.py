@@ -44,7 +44,8 @@ def plan_detail(request, slug):
     latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
     parties = Party.objects.filter(positions__point__plan=plan).distinct()
     stances = {
-        (p.point_id, p.party_id): p for p in latest.only("pk", "point_id", "party_id", "stance")
+        (point_id, party_id): stance
+        for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
     }
     sections = plan.sections(points, parties, stances)
     return render(
