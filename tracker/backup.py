@@ -8,6 +8,7 @@ so a restore that fails half-way leaves the database as it was.
 import os
 import shutil
 import sqlite3
+
 # pg_dump and pg_restore run from an argument list, never through a shell.
 import subprocess  # nosec B404
 from pathlib import Path

@@ -6,7 +6,9 @@ from ..models import Stance
 
 register = template.Library()
 
-NO_POSITION = '<td class="cell"><span class="stance stance-none" title="No stated position">–</span></td>'
+NO_POSITION = (
+    '<td class="cell"><span class="stance stance-none" title="No stated position">–</span></td>'
+)
 
 
 def _stance_cell(stance):
