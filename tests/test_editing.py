@@ -495,9 +495,7 @@ def test_an_admin_save_overtaken_after_its_check_changes_nothing(
     data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
     data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
     response = admin_client_.post(url, data, follow=True)
-    assert "Someone else saved this record while you were saving it" in (
-        response.content.decode()
-    )
+    assert "Someone else saved this record while you were saving it" in (response.content.decode())
     # The other save ran on this test's connection, inside the admin's
     # transaction, so the rollback takes it too: what matters is that the
     # admin's own change was refused rather than written over it.

@@ -116,10 +116,12 @@ class CompareRow:
 
     @property
     def changed(self):
-        return any(mark != "unchanged" for mark in self.marks)
+        return any(mark not in ("unchanged", "unreported") for mark in self.marks)
 
 
-MARK_ORDER = ["added", "removed", "moved", "changed", "unchanged"]
+# "unreported": a version that lists only the reported points lacks this one
+# (or its counterpart), so the sources do not say whether it was removed or added.
+MARK_ORDER = ["added", "removed", "moved", "changed", "unchanged", "unreported"]
 
 
 def lineage_parents():
@@ -163,7 +165,8 @@ def compare_plans(plans, parents=None):
         chain = ancestors(point.pk, parents)
         root = chain[-1] if chain else point.pk
         groups[root][column_of[point.plan_id]].append(point)
-    rows = [compare_row(columns, parents) for columns in groups.values()]
+    complete = [plan.all_points_known for plan in plans]
+    rows = [compare_row(columns, parents, complete) for columns in groups.values()]
     rows.sort(key=row_order)
     return rows
 
@@ -242,14 +245,18 @@ def row_order(row):
     return (len(row.cells), 0)
 
 
-def compare_row(columns, parents):
+def compare_row(columns, parents, complete):
+    """Mark each cell after the first; ``complete[i]`` says whether plan i lists all its points."""
     cells = [CompareCell(points=column) for column in columns]
     for index, cell in enumerate(cells[1:], start=1):
         earlier = [p for column in columns[:index] for p in column]
         if not cell.points:
             if earlier:
-                cell.marks.append("removed")
+                cell.marks.append("removed" if complete[index] else "unreported")
             continue
+        absent_before_is_known = all(
+            complete[before] for before in range(index) if not columns[before]
+        )
         nearest = next((col[0] for col in reversed(columns[:index]) if col), None)
         earlier_pks = {p.pk: p for p in earlier}
         for point in cell.points:
@@ -257,17 +264,17 @@ def compare_row(columns, parents):
                 (earlier_pks[a] for a in ancestors(point.pk, parents) if a in earlier_pks), None
             )
             counterpart = direct or nearest
-            cell.entries.append(cell_entry(point, counterpart, cell.marks))
+            cell.entries.append(cell_entry(point, counterpart, cell.marks, absent_before_is_known))
     marks = {mark for cell in cells[1:] for mark in cell.marks}
     for cell in cells:
         cell.marks = [mark for mark in MARK_ORDER if mark in cell.marks]
     return CompareRow(cells=cells, marks=[mark for mark in MARK_ORDER if mark in marks])
 
 
-def cell_entry(point, counterpart, marks):
+def cell_entry(point, counterpart, marks, absent_before_is_known=True):
     """Mark ``point`` against its counterpart and diff its title and text."""
     if counterpart is None:
-        marks.append("added")
+        marks.append("added" if absent_before_is_known else "unreported")
         return (point, None, None, None)
     own = []
     if point.status == Point.Status.REMOVED:

@@ -156,6 +156,7 @@ class PlanForm(TrackedForm):
             "date_note",
             "status",
             "certainty",
+            "all_points_known",
             "description",
         ]
 

@@ -80,7 +80,7 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrgg
 
 
 def not_reserved_slug(value):
-    """"new" is taken by the create pages (/plans/new/, /parties/new/)."""
+    """ "new" is taken by the create pages (/plans/new/, /parties/new/)."""
     if value == "new":
         raise ValidationError('"new" is reserved for the page that creates one; choose another.')
 
@@ -218,6 +218,12 @@ class Plan(Tracked):
     )
     description = models.TextField(blank=True)
     certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    all_points_known = models.BooleanField(
+        "all points listed",
+        default=True,
+        help_text="Untick when the full text is not public and only the points reporting "
+        "describes are listed: a point missing here is then shown as not reported, not removed.",
+    )
 
     history = history()
     objects = SlugQuerySet.as_manager()

@@ -40,9 +40,7 @@ urlpatterns = [
     ),
     path("parties/<slug:slug>/history/", history_views.party_history, name="party_history"),
     path("sources/<int:pk>/history/", history_views.source_history, name="source_history"),
-    path(
-        "positions/<uuid:uid>/history/", history_views.position_history, name="position_history"
-    ),
+    path("positions/<uuid:uid>/history/", history_views.position_history, name="position_history"),
     path("history/<str:model>/<int:pk>/", history_views.object_history, name="object_history"),
     path(
         "history/<str:model>/<int:pk>/restore/",
