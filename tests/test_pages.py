@@ -133,7 +133,7 @@ def test_point_page_query_count_is_fixed(
     _count_queries(client, django_assert_num_queries, point.get_absolute_url(), 3)
 
 
-@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize("size", [2, 120])
 def test_party_page_query_count_is_fixed(
     client, plan, russia, position, size, django_assert_num_queries
 ):
@@ -141,8 +141,33 @@ def test_party_page_query_count_is_fixed(
     from tracker.models import Position
 
     Position.objects.filter(party__slug__startswith=plan.slug).update(party=russia)
-    # party, actors, positions with their subjects
-    _count_queries(client, django_assert_num_queries, russia.get_absolute_url(), 3)
+    # party, actors, count of positions, one page of positions with their subjects
+    _count_queries(client, django_assert_num_queries, russia.get_absolute_url(), 4)
+
+
+def test_party_page_lists_positions_newest_first_fifty_to_a_page(client, plan, russia, source):
+    import datetime
+
+    from tracker.models import Point, Position
+
+    for number in range(1, 61):
+        point = Point.objects.create(plan=plan, number=number, title=f"P{number}", text="t")
+        Position.objects.create(
+            party=russia,
+            point=point,
+            stance="supports",
+            summary=f"Said thing {number:02d}.",
+            stated_on=datetime.date(2025, 9, 1) + datetime.timedelta(days=number),
+            source=source,
+        )
+    first = client.get(russia.get_absolute_url()).content.decode()
+    assert "Said thing 60." in first and "Said thing 11." in first
+    assert "Said thing 10." not in first
+    assert "1–50 of 60" in first and 'href="?page=2"' in first
+    second = client.get(russia.get_absolute_url() + "?page=2").content.decode()
+    assert "Said thing 10." in second and "Said thing 01." in second
+    assert "Said thing 11." not in second
+    assert client.get(russia.get_absolute_url() + "?page=zz").status_code == 200
 
 
 @pytest.mark.parametrize("size", [2, 12])

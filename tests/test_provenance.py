@@ -118,13 +118,33 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
     client, quotes, plan, django_assert_num_queries
 ):
     populate(plan, parties=1, points=2)
-    # positions with subjects (without full texts), full texts of cited sources
-    with django_assert_num_queries(2):
+    # quotes and their sources' ids, full texts of cited sources, the
+    # positions shown with their subjects (without full texts)
+    with django_assert_num_queries(3):
         assert client.get("/provenance/").status_code == 200
     other = plan.__class__.objects.create(slug="other", title="o", short_title="o")
     populate(other, parties=6, points=40, positions_per_cell=2)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get("/provenance/").status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get("/provenance/?list=no_quote&page=2").status_code == 200
+
+
+def test_a_long_list_is_shown_a_page_at_a_time(client, quotes, plan):
+    populate(plan, parties=3, points=50)  # 150 positions without a quote
+    count = Position.objects.filter(quote="").count()
+    assert count > 100
+    body = client.get("/provenance/").content.decode()
+    assert f"All {count}, 100 to a page" in body
+    first = client.get("/provenance/?list=no_quote")
+    second = client.get("/provenance/?list=no_quote&page=2")
+    assert len(first.context["report"].no_quote) == 100
+    assert len(second.context["report"].no_quote) == count - 100
+    assert not set(first.context["report"].no_quote) & set(second.context["report"].no_quote)
+    assert f"101–{count} of {count}" in second.content.decode()
+    assert 'id="verified"' not in second.content.decode()
+    for bad in ("?list=nope", "?list=no_quote&page=-1", "?page=x", "?list=no_quote&page=999"):
+        assert client.get("/provenance/" + bad).status_code == 200
 
 
 def test_attach_source_text_stores_the_file_and_records_the_change(source, tmp_path):

@@ -716,7 +716,10 @@ def quote_found(quote, full_text):
     An ellipsis in the quote ("if he ... rained") marks an omission: the
     pieces must then appear in order.
     """
-    text = normalise(full_text)
+    return found_in_normalised(quote, normalise(full_text))
+
+
+def found_in_normalised(quote, text):
     pieces = [p for p in ELLIPSIS.split(normalise(quote).strip("\"' ")) if p.strip()]
     if not pieces:
         return False
@@ -730,55 +733,81 @@ def quote_found(quote, full_text):
 
 
 def verdict(quote, full_text):
+    return normalised_verdict(quote, normalise(full_text))
+
+
+def normalised_verdict(quote, text):
     if not quote.strip():
         return Verdict.NO_QUOTE
-    if not full_text.strip():
+    if not text:
         return Verdict.UNVERIFIABLE
-    return Verdict.VERIFIED if quote_found(quote, full_text) else Verdict.NOT_FOUND
+    return Verdict.VERIFIED if found_in_normalised(quote, text) else Verdict.NOT_FOUND
+
+
+PROVENANCE_LISTS = ["not_found", "unverifiable", "no_quote", "undated_source", "verified"]
+PROVENANCE_SHOWN = 100
 
 
 @dataclass
 class ProvenanceReport:
+    """Per list, the positions shown (one page of it) and how many there are."""
+
     not_found: list
     unverifiable: list
     no_quote: list
     undated_source: list
     verified: list
+    counts: dict
+    offset: int = 0
+    limit: int = PROVENANCE_SHOWN
 
     @property
     def lacking(self):
-        """Quotes without a verified source."""
+        """Quotes without a verified source (those shown)."""
         return self.not_found + self.unverifiable
 
 
-def provenance_report():
+def provenance_report(only=None, offset=0, limit=PROVENANCE_SHOWN):
     """Every position's quote checked against its source's stored full text.
 
-    Two queries: the positions (without the sources' full texts, which would
-    repeat per row) and the full texts of the sources that positions cite.
+    Three queries at any size: the quotes alone (no model instances), the
+    full texts of the cited sources (each normalised once), then the
+    positions shown, with their subjects: ``limit`` from ``offset`` of each
+    list, or of the list named ``only``.
     """
-    positions = list(
-        Position.objects.with_subject().defer("source__full_text").order_by("-stated_on", "pk")
+    rows = Position.objects.order_by("-stated_on", "pk").values_list(
+        "pk", "quote", "source_id", "source__published_on"
     )
-    texts = dict(
-        Source.objects.filter(positions__isnull=False)
+    texts = {
+        pk: normalise(text)
+        for pk, text in Source.objects.filter(positions__isnull=False)
         .exclude(full_text="")
         .distinct()
         .values_list("pk", "full_text")
+    }
+    lists = {name: [] for name in PROVENANCE_LISTS}
+    verdicts = {}
+    for pk, quote, source_id, published_on in rows:
+        verdicts[pk] = normalised_verdict(quote, texts.get(source_id, ""))
+        lists[verdicts[pk]].append(pk)
+        if published_on is None:
+            lists["undated_source"].append(pk)
+    shown = {
+        name: pks[offset : offset + limit] if only in (None, name) else []
+        for name, pks in lists.items()
+    }
+    wanted = {pk for pks in shown.values() for pk in pks}
+    positions = (
+        Position.objects.with_subject().defer("source__full_text").in_bulk(wanted) if wanted else {}
     )
-    report = ProvenanceReport([], [], [], [], [])
-    for position in positions:
-        position.verdict = verdict(position.quote, texts.get(position.source_id, ""))
-        bucket = {
-            Verdict.VERIFIED: report.verified,
-            Verdict.NOT_FOUND: report.not_found,
-            Verdict.UNVERIFIABLE: report.unverifiable,
-            Verdict.NO_QUOTE: report.no_quote,
-        }[position.verdict]
-        bucket.append(position)
-        if position.source.published_on is None:
-            report.undated_source.append(position)
-    return report
+    for pk, position in positions.items():
+        position.verdict = verdicts[pk]
+    return ProvenanceReport(
+        **{name: [positions[pk] for pk in pks] for name, pks in shown.items()},
+        counts={name: len(pks) for name, pks in lists.items()},
+        offset=offset,
+        limit=limit,
+    )
 
 
 # ---------------------------------------------------------------------------

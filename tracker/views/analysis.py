@@ -66,8 +66,20 @@ def search(request):
 
 @require_GET
 def provenance(request):
-    report = analysis.provenance_report()
-    return render(request, "tracker/provenance.html", {"report": report})
+    """Every list's first page, or with ``?list=<name>&page=N`` one list page by page."""
+    only = request.GET.get("list")
+    if only not in analysis.PROVENANCE_LISTS:
+        only = None
+    page = request.GET.get("page", "")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    limit = analysis.PROVENANCE_SHOWN
+    report = analysis.provenance_report(only, offset=(page - 1) * limit if only else 0)
+    context = {"report": report, "only": only, "page": page}
+    if only:
+        count = report.counts[only]
+        context.update(only_count=count, shown_to=min(count, page * limit))
+        context["has_next"] = count > page * limit
+    return render(request, "tracker/provenance.html", context)
 
 
 @require_GET

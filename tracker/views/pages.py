@@ -1,5 +1,6 @@
 """Read-only pages: the record as analysts browse it."""
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpResponse
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 from . import history as history_views
+
+POSITIONS_PER_PAGE = 50
 
 
 @require_GET
@@ -75,11 +78,12 @@ def point_detail(request, slug, number):
 def party_detail(request, slug):
     party = get_object_or_404(Party, slug=slug)
     actors = party.actors.all()
-    positions = party.positions.with_subject().latest_first()
+    positions = Paginator(party.positions.with_subject().latest_first(), POSITIONS_PER_PAGE)
+    page = positions.get_page(request.GET.get("page"))
     return render(
         request,
         "tracker/party_detail.html",
-        {"party": party, "actors": actors, "positions": positions},
+        {"party": party, "actors": actors, "page": page},
     )
 
 
