@@ -591,25 +591,26 @@ def plan_as_of(slug, moment):
         point.component = components.get(point.component_id)
         if point.component is not None:
             point.component.plan = plan
-    positions = instances(as_of(Position, moment, point_id__in=[p.pk for p in points]))
+    # Only what a cell needs: thousands of full Position instances cost more
+    # than the query that finds them.
+    positions = as_of(Position, moment, point_id__in=[p.pk for p in points]).values_list(
+        "id", "point_id", "party_id", "stance", "stated_on", named=True
+    )
     stances = latest_stances(positions)
     party_ids = {party_id for _, party_id in stances}
     parties = sorted(
         instances(as_of(Party, moment, id__in=party_ids)), key=lambda p: (p.order, p.name)
     )
-    return {
-        "plan": plan,
-        "points": points,
-        "parties": parties,
-        "stances": stances,
-        "sections": Plan.sections(points, parties, stances),
-    }
+    return {"plan": plan, "points": points, "parties": parties, "stances": stances}
 
 
 def latest_stances(positions):
-    """Each party's newest position per point, like Position.latest_per_point_and_party."""
+    """Each party's newest position per point, like Position.latest_per_point_and_party.
+
+    ``positions`` are anything with id, point_id, party_id, stance and stated_on.
+    """
     stances = {}
-    for position in sorted(positions, key=lambda p: (p.stated_on, p.pk)):
+    for position in sorted(positions, key=lambda p: (p.stated_on, p.id)):
         stances[(position.point_id, position.party_id)] = position
     return stances
 

@@ -11,26 +11,39 @@ NO_POSITION = (
 )
 
 
+LABELS = dict(Stance.choices)
+_cells = {}
+
+
 def _stance_cell(stance):
-    label = escape(Stance(stance).label) if stance in Stance.values else escape(stance)
-    return f'<td class="cell"><span class="stance stance-{escape(stance)}">{label}</span></td>'
+    """One stance's cell, kept: there are only a handful of stances."""
+    key = str(stance)  # a Stance member hashes by its name, not its value
+    html = _cells.get(key)
+    if html is None:
+        if not key:
+            html = NO_POSITION
+        else:
+            label = escape(LABELS.get(key, key))
+            html = f'<td class="cell"><span class="stance stance-{escape(key)}">{label}</span></td>'
+        if len(_cells) < 100:
+            _cells[key] = html
+    return html
 
 
 @register.filter
 def stance_cells(cells):
     """A row's stance cells as table cells, one per party.
 
-    Each cell is a stance value, an object with a ``stance`` or None. Built
+    Each cell is a stance value, an object with a ``stance``, a (party,
+    stance) pair or None. Built
     here rather than with an ``{% include %}`` per cell: a plan page at 50
     parties × 300 points has 15,000 cells, and the include machinery cost
     over a second of rendering there.
     """
-    rendered = {}
     html = []
     for cell in cells:
-        stance = getattr(cell, "stance", cell) or ""
-        if stance not in rendered:
-            rendered[stance] = _stance_cell(stance) if stance else NO_POSITION
-        html.append(rendered[stance])
+        if isinstance(cell, tuple):
+            cell = cell[-1]
+        html.append(_stance_cell(getattr(cell, "stance", cell) or ""))
     # Every stance and label was escaped above.
     return mark_safe("".join(html))  # noqa: S308

@@ -226,7 +226,8 @@ def plan_as_of(request, slug):
             raise Http404("No such plan.") from error
         context = {"error": str(error), "current_url": reverse("plan_detail", args=[slug])}
         return render(request, "tracker/asof_error.html", context, status=400)
-    data.update(as_of=moment, stance_choices=Stance)
+    sections = Plan.sections(data["points"], data["parties"], data["stances"])
+    data.update(as_of=moment, stance_choices=Stance, sections=sections)
     return render(request, "tracker/asof_plan.html", data)
 
 
