@@ -11,6 +11,17 @@ from tracker.roles import ANALYST, VIEWER
 STATED_ON = datetime.date(2025, 11, 27)
 
 
+@pytest.fixture(autouse=True)
+def fresh_fragment_cache():
+    """Rendered tables are cached per process, keyed on Change.marker(); a
+    rolled-back test can leave a marker the next test reaches again."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def viewer(db):
     user = User.objects.create_user("vera", password="vera-password-1")

@@ -34,7 +34,7 @@ def test_plan_page_groups_points_by_component_with_latest_stances(
     )
     response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
-    [(component, rows)] = response.context["sections"]
+    [(component, rows)] = response.context["sections"]()
     assert component == point.component
     [(shown_point, cells)] = rows
     assert shown_point == point
@@ -117,8 +117,25 @@ def test_overview_query_count_is_fixed(client, plan, position, size, django_asse
 @pytest.mark.parametrize("size", [(2, 3), (8, 30)])
 def test_plan_page_query_count_is_fixed(client, plan, position, size, django_assert_num_queries):
     populate(plan, parties=size[0], points=size[1])
-    # plan, points with components, latest positions, parties
-    _count_queries(client, django_assert_num_queries, plan.get_absolute_url(), 4)
+    # plan, change marker, points with components, latest positions, parties
+    _count_queries(client, django_assert_num_queries, plan.get_absolute_url(), 5)
+
+
+def test_plan_page_reuses_its_tables_until_something_is_saved_and_per_permission(
+    client, analyst, plan, component, point, position, django_assert_num_queries
+):
+    first = client.get(plan.get_absolute_url()).content.decode()
+    assert "stance-supports" in first and "Edit<span" not in first
+    # plan, change marker: the tables, parties included, come from the cache
+    _count_queries(client, django_assert_num_queries, plan.get_absolute_url(), 2)
+    client.force_login(analyst)
+    signed_in = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="/plans/{plan.slug}/components/{component.number}/edit/"' in signed_in
+    point.title = "Territory, renamed"
+    point.save_checked(point.version, user=analyst)
+    client.logout()
+    after = client.get(plan.get_absolute_url()).content.decode()
+    assert "Territory, renamed" in after and "Edit<span" not in after
 
 
 @pytest.mark.parametrize("size", [1, 6])

@@ -149,6 +149,8 @@ def copy_plan(plan, *, slug, title, short_title, summary="", user=None):
                 status=Plan.Status.DRAFT,
                 description=plan.description,
                 certainty=plan.certainty,
+                # A copy of a partial text is as partial as its original.
+                all_points_known=plan.all_points_known,
             )
         )
         components = {

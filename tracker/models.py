@@ -586,3 +586,16 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.model} {self.object_repr}"
+
+    @classmethod
+    def marker(cls):
+        """A value that changes with every recorded write: for cache keys.
+
+        Every write to tracked data adds a row here in the same transaction,
+        and rows are never deleted. The count is what makes it safe: on
+        PostgreSQL ids are handed out before commit, so a transaction that
+        commits after a later-numbered one leaves the highest id unchanged,
+        but never the count.
+        """
+        newest = cls.objects.order_by().aggregate(count=models.Count("pk"), last=models.Max("pk"))
+        return f"{newest['count']}-{newest['last'] or 0}"

@@ -154,6 +154,19 @@ SIMPLE_HISTORY_DATE_INDEX = "composite"
 
 # Import: a fixture over either limit is refused before it is parsed whole
 # (a gzip file counts by its decompressed size).
+# Rendered tables of the big pages (plan page, stance matrix), keyed on
+# Change.marker() so that any recorded write retires them. Per process; a
+# handful of entries, as one table can be 1.5 MB at 50 parties x 300 points.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 40},
+    },
+}
+
 TRACKER_IMPORT_MAX_BYTES = int(env("TRACKER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 TRACKER_IMPORT_MAX_OBJECTS = int(env("TRACKER_IMPORT_MAX_OBJECTS", "100000"))
 

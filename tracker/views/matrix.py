@@ -18,7 +18,7 @@ from ..editing import (
     save_position,
 )
 from ..forms import MatrixFilterForm, PositionForm
-from ..models import Party, Plan, Point, Stance
+from ..models import Change, Party, Plan, Point, Stance
 from . import history as history_views
 from .editing import can
 
@@ -37,15 +37,19 @@ def matrix(request):
     filters = form.cleaned_data if form.is_valid() else {}
     if form.errors:
         messages.warning(request, "Some filters were not understood and are ignored.")
-    points = matrix_points(plan, filters)
     parties = parties_for_matrix()
-    rows = matrix_rows(points, parties, latest_stances(points))
-    grid = matrix_grid(rows, reverse("matrix"))
+
+    def grid():  # called by the template only when its cached table is stale
+        points = matrix_points(plan, filters)
+        return matrix_grid(matrix_rows(points, parties, latest_stances(points)), reverse("matrix"))
+
     context = {
         "plan": plan,
         "form": form,
         "parties": parties,
         "rows": grid,
+        "filter_key": form.data.urlencode() if filters else "",
+        "marker": Change.marker(),
         "stance_choices": Stance,
     }
     return render(request, "tracker/matrix.html", context)

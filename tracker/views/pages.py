@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from ..models import Change, Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 from . import history as history_views
 
 POSITIONS_PER_PAGE = 50
@@ -43,19 +43,20 @@ def plan_detail(request, slug):
     if "as_of" in request.GET:
         return history_views.plan_as_of(request, slug)
     plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
-    points = plan.points.select_related("component")
-    latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
     parties = Party.objects.filter(positions__point__plan=plan).distinct()
-    stances = {
-        (point_id, party_id): stance
-        for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
-    }
-    sections = plan.sections(points, parties, stances)
-    return render(
-        request,
-        "tracker/plan_detail.html",
-        {"plan": plan, "sections": sections, "parties": parties, "stance_choices": Stance},
-    )
+
+    def sections():  # called by the template only when its cached tables are stale
+        points = plan.points.select_related("component")
+        latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
+        stances = {
+            (point_id, party_id): stance
+            for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
+        }
+        return plan.sections(points, parties, stances)
+
+    context = {"plan": plan, "sections": sections, "parties": parties, "stance_choices": Stance}
+    context["marker"] = Change.marker()
+    return render(request, "tracker/plan_detail.html", context)
 
 
 @require_GET
