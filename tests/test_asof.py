@@ -45,7 +45,7 @@ def test_a_plan_as_of_a_date_shows_it_as_it_stood_then(client, analyst, plan, po
     body = then.content.decode()
     assert "Territory" in body and "Territory, bracketed" not in body
     assert "Added later" not in body
-    [(_, rows)] = then.context["sections"]
+    [(_, rows)] = then.context["data"]["sections"]
     [(shown, cells)] = rows
     assert shown.title == "Territory"
     assert [c.stance for c in cells] == ["supports"]
@@ -105,9 +105,9 @@ def test_the_matrix_as_of_shows_the_stances_of_then(
     response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-21"})
     assert response.status_code == 200
     assert "read-only" in response.content.decode()
-    parties = response.context["parties"]
+    parties = response.context["data"]["parties"]
     assert [p.slug for p in parties] == ["russia", "ukraine"]
-    [(shown, cells)] = response.context["rows"]
+    [(shown, cells)] = response.context["data"]["rows"]
     assert shown.pk == point.pk
     assert [(party.slug, stance) for party, stance in cells] == [
         ("russia", "supports"),
@@ -116,7 +116,7 @@ def test_the_matrix_as_of_shows_the_stances_of_then(
     assert cells[0][1].label == "Supports"
     today = timezone.localdate().isoformat()
     now = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": today})
-    assert now.context["rows"][0][1][0][1] == "conditional"
+    assert now.context["data"]["rows"][0][1][0][1] == "conditional"
 
 
 def test_a_bad_matrix_as_of_is_a_clear_400(client, plan, point):
@@ -140,12 +140,13 @@ def grow(plan, parties, points, noise):
 @pytest.mark.parametrize("size", [(2, 5, 10), (12, 80, 20_000)])
 def test_the_plan_as_of_costs_the_same_at_any_size(client, plan, size, django_assert_num_queries):
     grow(plan, *size)
-    # plan, its components, its points, their positions, the parties with stances
-    with django_assert_num_queries(5):
+    # plan, change marker, its components, its points, their positions, the
+    # parties with stances
+    with django_assert_num_queries(6):
         response = client.get(plan_url(plan, "2025-11-20T12:00"))
     assert response.status_code == 200
     parties, points, _ = size
-    [(_, rows)] = response.context["sections"]
+    [(_, rows)] = response.context["data"]["sections"]
     assert len(rows) == points
     assert all(len(cells) == parties and all(cells) for _, cells in rows)
     assert Position.objects.count() == parties * points * 2
@@ -154,9 +155,26 @@ def test_the_plan_as_of_costs_the_same_at_any_size(client, plan, size, django_as
 @pytest.mark.parametrize("size", [(2, 5, 10), (12, 80, 20_000)])
 def test_the_matrix_as_of_costs_the_same_at_any_size(client, plan, size, django_assert_num_queries):
     grow(plan, *size)
-    # plan by slug (the live view), then as of: plan, components, points,
-    # positions, parties with stances, all parties
-    with django_assert_num_queries(7):
+    # plan by slug (the live view), then as of: plan, change marker,
+    # components, points, positions, parties with stances, all parties
+    with django_assert_num_queries(8):
         response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-20T12:00"})
     assert response.status_code == 200
-    assert len(response.context["rows"]) == size[1]
+    assert len(response.context["data"]["rows"]) == size[1]
+
+
+def test_a_second_look_at_the_same_moment_reuses_the_rendered_tables(
+    client, plan, django_assert_num_queries
+):
+    grow(plan, 3, 4, 10)
+    url = plan_url(plan, "2025-11-20T12:00")
+    first = client.get(url).content.decode()
+    # plan as of then, change marker: the tables come from the cache
+    with django_assert_num_queries(2):
+        again = client.get(url).content.decode()
+    assert again.count("stance-supports") == first.count("stance-supports") > 0
+    matrix = {"plan": plan.slug, "as_of": "2025-11-20T12:00"}
+    client.get(reverse("matrix"), matrix)
+    # plan by slug (the live view), plan as of then, change marker
+    with django_assert_num_queries(3):
+        assert client.get(reverse("matrix"), matrix).status_code == 200

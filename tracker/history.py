@@ -574,16 +574,22 @@ def instances(records):
     return [build_instance(record) for record in records]
 
 
-def plan_as_of(slug, moment):
-    """The plan called ``slug`` and its points, components and stances at ``moment``.
+def plan_at(slug, moment):
+    """The plan called ``slug`` as it stood at ``moment`` (one query).
 
-    Five queries whatever the size: plan, components, points, positions, parties.
     Raises BadMoment if the plan had no record yet at that moment.
     """
     plan_record = as_of(Plan, moment, slug=slug).first()
     if plan_record is None:
         raise BadMoment(f"There is no record of this plan as of {describe(moment)}.")
-    plan = build_instance(plan_record)
+    return build_instance(plan_record)
+
+
+def plan_contents(plan, moment):
+    """``plan``'s points, components and stances at ``moment``.
+
+    Four queries whatever the size: components, points, positions, parties.
+    """
     components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
     points = instances(as_of(Point, moment, plan_id=plan.pk))
     for point in points:
@@ -604,6 +610,11 @@ def plan_as_of(slug, moment):
     return {"plan": plan, "points": points, "parties": parties, "stances": stances}
 
 
+def plan_as_of(slug, moment):
+    """The plan called ``slug`` and its points, components and stances at ``moment``."""
+    return plan_contents(plan_at(slug, moment), moment)
+
+
 def latest_stances(positions):
     """Each party's newest position per point, like Position.latest_per_point_and_party.
 
@@ -615,15 +626,15 @@ def latest_stances(positions):
     return stances
 
 
-def matrix_as_of(plan_slug, moment):
+def matrix_contents(plan, moment):
     """The stance matrix's data at ``moment``, in the shape the live matrix uses.
 
     ``parties`` are every party recorded then; ``rows`` is a list of
     (point, [(party, stance or "") per party]) in point order, the stance a
     ``Stance`` member (compares equal to its stored value, has a label).
-    Six queries whatever the size.
+    Five queries whatever the size.
     """
-    data = plan_as_of(plan_slug, moment)
+    data = plan_contents(plan, moment)
     parties = sorted(instances(as_of(Party, moment)), key=lambda p: (p.order, p.name))
     points = sorted(data["points"], key=lambda p: p.number)
     stances = {key: Stance(position.stance) for key, position in data["stances"].items()}
@@ -633,6 +644,10 @@ def matrix_as_of(plan_slug, moment):
         for point in points
     ]
     return data
+
+
+def matrix_as_of(plan_slug, moment):
+    return matrix_contents(plan_at(plan_slug, moment), moment)
 
 
 def describe(moment):
