@@ -17,7 +17,7 @@ _cells = {}
 
 def _stance_cell(stance):
     """One stance's cell, kept: there are only a handful of stances."""
-    key = str(stance)  # a Stance member hashes by its name, not its value
+    key = str(stance)  # a Stance member and its stored value share one entry
     html = _cells.get(key)
     if html is None:
         if not key:
@@ -35,10 +35,9 @@ def stance_cells(cells):
     """A row's stance cells as table cells, one per party.
 
     Each cell is a stance value, an object with a ``stance``, a (party,
-    stance) pair or None. Built
-    here rather than with an ``{% include %}`` per cell: a plan page at 50
-    parties × 300 points has 15,000 cells, and the include machinery cost
-    over a second of rendering there.
+    stance) pair or None. Built here rather than with an ``{% include %}``
+    per cell: a plan page at 50 parties × 300 points has 15,000 cells, and
+    the include machinery cost over a second of rendering there.
     """
     html = []
     for cell in cells:
