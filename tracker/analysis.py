@@ -387,13 +387,18 @@ class TimelineEntry:
 
 
 def timeline(party=None, topic="", start=None, end=None, limit=TIMELINE_LIMIT):
-    """Events and positions merged in date order, and whether the list was cut.
+    """Events and positions merged in date order, and where the list was cut.
 
-    Events carry no topic: with a topic filter only positions are listed.
+    At most ``limit`` of each, the latest: in a live negotiation the newest
+    entries matter most. When either kind is cut, both start from the same
+    day (the later of the two cut-off days) so that the list does not show
+    events for a span it shows no positions for; that day is returned, or
+    None when nothing was cut. Events carry no topic: with a topic filter
+    only positions are listed.
     """
-    positions = Position.objects.with_subject().order_by("stated_on", "pk")
+    positions = Position.objects.with_subject().order_by("-stated_on", "-pk")
     events = Event.objects.select_related("source").prefetch_related("parties")
-    events = events.order_by("occurred_on", "pk")
+    events = events.order_by("-occurred_on", "-pk")
     if party is not None:
         positions = positions.filter(party=party)
         events = events.filter(parties=party)
@@ -407,11 +412,20 @@ def timeline(party=None, topic="", start=None, end=None, limit=TIMELINE_LIMIT):
         events = events.filter(occurred_on__lte=end)
     positions = list(positions[: limit + 1])
     events = [] if topic else list(events[: limit + 1])
-    truncated = len(positions) > limit or len(events) > limit
-    entries = [TimelineEntry(p.stated_on, "position", p) for p in positions[:limit]]
-    entries += [TimelineEntry(e.occurred_on, "event", e) for e in events[:limit]]
+    cut_days = []
+    if len(positions) > limit:
+        positions = positions[:limit]
+        cut_days.append(positions[-1].stated_on)
+    if len(events) > limit:
+        events = events[:limit]
+        cut_days.append(events[-1].occurred_on)
+    since = max(cut_days) if cut_days else None
+    entries = [TimelineEntry(p.stated_on, "position", p) for p in positions]
+    entries += [TimelineEntry(e.occurred_on, "event", e) for e in events]
+    if since is not None:
+        entries = [entry for entry in entries if entry.date >= since]
     entries.sort(key=lambda entry: (entry.date, entry.kind != "event"))
-    return entries, truncated
+    return entries, since
 
 
 CHART_WIDTH = 760

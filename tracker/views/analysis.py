@@ -41,9 +41,9 @@ def timeline(request):
     if not form.is_valid():
         context = {"form": form, "entries": [], "chart": None}
         return render(request, "tracker/timeline.html", context, status=400)
-    entries, truncated = analysis.timeline(**form.cleaned_data)
+    entries, since = analysis.timeline(**form.cleaned_data)
     chart = analysis.stance_chart(entries)
-    context = {"form": form, "entries": entries, "chart": chart, "truncated": truncated}
+    context = {"form": form, "entries": entries, "chart": chart, "cut_since": since}
     return render(request, "tracker/timeline.html", context)
 
 
