@@ -143,7 +143,13 @@ def test_a_long_list_is_shown_a_page_at_a_time(client, quotes, plan):
     assert not set(first.context["report"].no_quote) & set(second.context["report"].no_quote)
     assert f"101–{count} of {count}" in second.content.decode()
     assert 'id="verified"' not in second.content.decode()
-    for bad in ("?list=nope", "?list=no_quote&page=-1", "?page=x", "?list=no_quote&page=999"):
+    for bad in (
+        "?list=nope",
+        "?list=no_quote&page=-1",
+        "?page=x",
+        "?list=no_quote&page=999",
+        "?list=no_quote&page=%C2%B2",
+    ):
         assert client.get("/provenance/" + bad).status_code == 200
 
 

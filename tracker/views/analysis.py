@@ -71,7 +71,8 @@ def provenance(request):
     if only not in analysis.PROVENANCE_LISTS:
         only = None
     page = request.GET.get("page", "")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
     limit = analysis.PROVENANCE_SHOWN
     report = analysis.provenance_report(only, offset=(page - 1) * limit if only else 0)
     context = {"report": report, "only": only, "page": page}
