@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import populate
+from tests.tables import cell_classes, stance_table
 from tracker.history import TRACKED
 from tracker.models import Plan, Point, Position
 
@@ -45,10 +46,15 @@ def test_a_plan_as_of_a_date_shows_it_as_it_stood_then(client, analyst, plan, po
     body = then.content.decode()
     assert "Territory" in body and "Territory, bracketed" not in body
     assert "Added later" not in body
-    [(_, rows)] = then.context["data"]["sections"]
-    [(shown, cells)] = rows
+    table = stance_table(then)
+    [(_, rows)] = table.sections()
+    [(shown, _)] = rows
     assert shown.title == "Territory"
-    assert [c.stance for c in cells] == ["supports"]
+    [russia] = table.parties
+    assert table.stance(shown, russia) == "supports"
+    # The cell shows the stance of then, not the date it was stated.
+    assert "m-supports" in cell_classes(body, shown, russia)
+    assert ">Supports</span>" in body
 
     now = client.get(reverse("plan_detail", args=[plan.slug]))
     assert "Territory, bracketed" in now.content.decode()
@@ -105,18 +111,18 @@ def test_the_matrix_as_of_shows_the_stances_of_then(
     response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-21"})
     assert response.status_code == 200
     assert "read-only" in response.content.decode()
-    parties = response.context["data"]["parties"]
-    assert [p.slug for p in parties] == ["russia", "ukraine"]
-    [(shown, cells)] = response.context["data"]["rows"]
+    table = stance_table(response)
+    assert [p.slug for p in table.parties] == ["russia", "ukraine"]
+    [shown] = table.points
     assert shown.pk == point.pk
-    assert [(party.slug, stance) for party, stance in cells] == [
-        ("russia", "supports"),
-        ("ukraine", ""),
-    ]
-    assert cells[0][1].label == "Supports"
+    assert [table.stance(shown, party) for party in table.parties] == ["supports", ""]
+    body = response.content.decode()
+    russia, ukraine = table.parties
+    assert "m-supports" in cell_classes(body, shown, russia)
+    assert "m-none" in cell_classes(body, shown, ukraine)
     today = timezone.localdate().isoformat()
     now = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": today})
-    assert now.context["data"]["rows"][0][1][0][1] == "conditional"
+    assert "m-conditional" in cell_classes(now.content.decode(), shown, russia)
 
 
 def test_a_bad_matrix_as_of_is_a_clear_400(client, plan, point):
@@ -146,9 +152,10 @@ def test_the_plan_as_of_costs_the_same_at_any_size(client, plan, size, django_as
         response = client.get(plan_url(plan, "2025-11-20T12:00"))
     assert response.status_code == 200
     parties, points, _ = size
-    [(_, rows)] = response.context["data"]["sections"]
-    assert len(rows) == points
-    assert all(len(cells) == parties and all(cells) for _, cells in rows)
+    table = stance_table(response)
+    [(_, rows)] = table.sections()
+    assert len(rows) == points and len(table.parties) == parties
+    assert all(table.stance(point, party) for point in table.points for party in table.parties)
     assert Position.objects.count() == parties * points * 2
 
 
@@ -156,11 +163,11 @@ def test_the_plan_as_of_costs_the_same_at_any_size(client, plan, size, django_as
 def test_the_matrix_as_of_costs_the_same_at_any_size(client, plan, size, django_assert_num_queries):
     grow(plan, *size)
     # plan by slug (the live view), then as of: plan, change marker,
-    # components, points, positions, parties with stances, all parties
-    with django_assert_num_queries(8):
+    # components, points, positions, all parties recorded then
+    with django_assert_num_queries(7):
         response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-20T12:00"})
     assert response.status_code == 200
-    assert len(response.context["data"]["rows"]) == size[1]
+    assert len(stance_table(response).points) == size[1]
 
 
 def test_a_second_look_at_the_same_moment_reuses_the_rendered_tables(

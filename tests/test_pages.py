@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import populate
+from tests.tables import cell_classes, stance_table
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +35,17 @@ def test_plan_page_groups_points_by_component_with_latest_stances(
     )
     response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
-    [(component, rows)] = response.context["sections"]()
+    table = stance_table(response)
+    [(component, rows)] = table.sections()
     assert component == point.component
-    [(shown_point, cells)] = rows
+    [(shown_point, _)] = rows
     assert shown_point == point
-    assert cells == [position.stance]  # the newer position's, not the older one's
+    assert table.parties == [russia]
+    assert table.stance(point, russia) == position.stance  # the newer position's
     assert position.stance != older.stance
-    assert b"stance-supports" in response.content
+    body = response.content.decode()
+    assert "m-supports" in cell_classes(body, point, russia)
+    assert f"Component {component.number}: {component.title}" in body
 
 
 def test_point_page_shows_text_lineage_and_positions(client, point, position, plan):

@@ -6,13 +6,11 @@ the edit summary.
 """
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.db import transaction
 from django.utils.text import slugify
 
 from .diff import changed, word_diff_html
-from .models import Component, EditConflict, Party, Plan, Point, Position, Source
+from .models import Component, EditConflict, Plan, Point, Source
 
 
 def save_form(form, user):
@@ -181,89 +179,3 @@ def copy_plan(plan, *, slug, title, short_title, summary="", user=None):
                 )
             )
     return new
-
-
-# The stance matrix -----------------------------------------------------------
-
-
-def default_plan():
-    """The newest plan (by date presented), else the first one."""
-    return (
-        Plan.objects.order_by(models.F("presented_on").desc(nulls_last=True), "-pk").first()
-        or Plan.objects.first()
-    )
-
-
-def matrix_points(plan, filters):
-    points = plan.points.select_related("component").order_by("number")
-    if filters.get("topic"):
-        points = points.filter(topic=filters["topic"])
-    if filters.get("status"):
-        points = points.filter(status=filters["status"])
-    if filters.get("component"):
-        points = points.filter(component__number=filters["component"])
-    return points
-
-
-def latest_stances(points):
-    """(point id, party id) → the stance of that party's latest position (one query)."""
-    latest = Position.objects.filter(point__in=points).latest_per_point_and_party()
-    return {
-        (point_id, party_id): stance
-        for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
-    }
-
-
-def matrix_rows(points, parties, stances):
-    """One row per point: the point and, per party, (party, stance or "").
-
-    ``stances`` maps (point id, party id) to a stance value; an as-of view
-    passes stances read from history instead of the live table.
-    """
-    return [
-        (point, [(party, stances.get((point.pk, party.pk), "")) for party in parties])
-        for point in points
-    ]
-
-
-def matrix_grid(rows, cell_url):
-    """Each row of ``matrix_rows`` with its cells as one piece of HTML.
-
-    Built here rather than in the template: at 50 parties × 300 points the
-    template loop took over a second and format_html a third of one; plain
-    formatting of pieces escaped once each takes a few milliseconds.
-    ``cell_url`` is the matrix URL, to which "<point id>/<party id>/" is added.
-    """
-    base = escape(cell_url)
-    labels = {}
-    stances = {}
-
-    def stance_class(stance):
-        if stance not in stances:
-            stances[stance] = escape(stance or "none"), escape(stance or "no position")
-        return stances[stance]
-
-    grid = []
-    for point, cells in rows:
-        html = []
-        for party, stance in cells:
-            css, text = stance_class(stance)
-            if party.pk not in labels:
-                labels[party.pk] = escape(party.short_name)
-            label = labels[party.pk]
-            html.append(
-                f'<td id="c{point.pk:d}-{party.pk:d}" class="m m-{css}"><a href="{base}'
-                f'{point.pk:d}/{party.pk:d}/" aria-label="{label}: {text}"></a></td>'
-            )
-        # Every piece above is an integer or was escaped: safe to mark.
-        grid.append((point, mark_safe("".join(html))))  # noqa: S308
-    return grid
-
-
-def matrix_cell(point, party):
-    """The stance shown in one matrix cell."""
-    return latest_stances(Point.objects.filter(pk=point.pk)).get((point.pk, party.pk), "")
-
-
-def parties_for_matrix():
-    return list(Party.objects.only("pk", "slug", "name", "short_name"))

@@ -36,7 +36,6 @@ from .models import (
     Point,
     Position,
     Source,
-    Stance,
 )
 
 TRACKED = {
@@ -583,71 +582,6 @@ def plan_at(slug, moment):
     if plan_record is None:
         raise BadMoment(f"There is no record of this plan as of {describe(moment)}.")
     return build_instance(plan_record)
-
-
-def plan_contents(plan, moment):
-    """``plan``'s points, components and stances at ``moment``.
-
-    Four queries whatever the size: components, points, positions, parties.
-    """
-    components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
-    points = instances(as_of(Point, moment, plan_id=plan.pk))
-    for point in points:
-        point.plan = plan
-        point.component = components.get(point.component_id)
-        if point.component is not None:
-            point.component.plan = plan
-    # Only what a cell needs: thousands of full Position instances cost more
-    # than the query that finds them.
-    positions = as_of(Position, moment, point_id__in=[p.pk for p in points]).values_list(
-        "id", "point_id", "party_id", "stance", "stated_on", named=True
-    )
-    stances = latest_stances(positions)
-    party_ids = {party_id for _, party_id in stances}
-    parties = sorted(
-        instances(as_of(Party, moment, id__in=party_ids)), key=lambda p: (p.order, p.name)
-    )
-    return {"plan": plan, "points": points, "parties": parties, "stances": stances}
-
-
-def plan_as_of(slug, moment):
-    """The plan called ``slug`` and its points, components and stances at ``moment``."""
-    return plan_contents(plan_at(slug, moment), moment)
-
-
-def latest_stances(positions):
-    """Each party's newest position per point, like Position.latest_per_point_and_party.
-
-    ``positions`` are anything with id, point_id, party_id, stance and stated_on.
-    """
-    stances = {}
-    for position in sorted(positions, key=lambda p: (p.stated_on, p.id)):
-        stances[(position.point_id, position.party_id)] = position
-    return stances
-
-
-def matrix_contents(plan, moment):
-    """The stance matrix's data at ``moment``, in the shape the live matrix uses.
-
-    ``parties`` are every party recorded then; ``rows`` is a list of
-    (point, [(party, stance or "") per party]) in point order, the stance a
-    ``Stance`` member (compares equal to its stored value, has a label).
-    Five queries whatever the size.
-    """
-    data = plan_contents(plan, moment)
-    parties = sorted(instances(as_of(Party, moment)), key=lambda p: (p.order, p.name))
-    points = sorted(data["points"], key=lambda p: p.number)
-    stances = {key: Stance(position.stance) for key, position in data["stances"].items()}
-    data["parties"] = parties
-    data["rows"] = [
-        (point, [(party, stances.get((point.pk, party.pk), "")) for party in parties])
-        for point in points
-    ]
-    return data
-
-
-def matrix_as_of(plan_slug, moment):
-    return matrix_contents(plan_at(plan_slug, moment), moment)
 
 
 def describe(moment):

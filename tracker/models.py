@@ -260,23 +260,6 @@ class Plan(Tracked):
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.slug])
 
-    @staticmethod
-    def sections(points, parties, stances):
-        """Points grouped by component, each row with one cell per party.
-
-        ``stances`` maps (point id, party id) to that party's latest stance
-        (or latest position, which carries it).
-        Points without a component come last, under ``None``.
-        """
-        groups = {}
-        for point in sorted(
-            points,
-            key=lambda p: (p.component is None, p.component and p.component.number or 0, p.number),
-        ):
-            cells = [stances.get((point.pk, party.pk)) for party in parties]
-            groups.setdefault(point.component, []).append((point, cells))
-        return list(groups.items())
-
 
 class Component(Tracked):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")

@@ -227,32 +227,6 @@ def export_text(plans=None, include_full_text=True):
     return "".join(export_fixture(plans, include_full_text))
 
 
-def stance_matrix(plan):
-    """Rows of the plan's stance matrix: a header, then one row per point.
-
-    Each party that has taken a position on a point of the plan gets a column
-    with its latest stance. Three queries: points, latest positions, parties.
-    """
-    points = plan.points.select_related("component").order_by("number")
-    latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
-    stances = {
-        (p.point_id, p.party_id): p.get_stance_display()
-        for p in latest.only("pk", "point_id", "party_id", "stance")
-    }
-    parties = list(Party.objects.filter(positions__point__plan=plan).distinct())
-    yield ["Point", "Title", "Topic", "Status", "Component", *(p.name for p in parties)]
-    for point in points:
-        component = point.component
-        yield [
-            point.number,
-            point.title,
-            point.get_topic_display(),
-            point.get_status_display(),
-            f"{component.number}. {component.title}" if component else "",
-            *(stances.get((point.pk, party.pk), "") for party in parties),
-        ]
-
-
 def csv_safe(value):
     """Keep a spreadsheet from reading user text as a formula (CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import history
 from ..feeds import ChangesFeed
-from ..models import Change, Party, Plan, Point, Position, Source, Stance
+from ..models import Party, Plan, Point, Position, Source
 
 VERSIONS_PER_PAGE = 25
 CHANGES_PER_PAGE = 50
@@ -215,40 +214,3 @@ def changes_feed(request):
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(f"Bad filter: {errors}\n", status=400, content_type="text/plain")
     return ChangesFeed()(request, filters=form.filters())
-
-
-def plan_as_of(request, slug):
-    """The plan page as it stood at ?as_of=…, read-only (dispatched from plan_detail)."""
-    try:
-        moment = history.parse_moment(request.GET["as_of"])
-        plan = history.plan_at(slug, moment)
-    except history.BadMoment as error:
-        if not Plan.history.filter(slug=slug).exists():
-            raise Http404("No such plan.") from error
-        context = {"error": str(error), "current_url": reverse("plan_detail", args=[slug])}
-        return render(request, "tracker/asof_error.html", context, status=400)
-
-    def contents():  # read only when the cached tables are stale
-        data = history.plan_contents(plan, moment)
-        data["sections"] = Plan.sections(data["points"], data["parties"], data["stances"])
-        return data
-
-    context = {"plan": plan, "as_of": moment, "stance_choices": Stance}
-    context.update(data=SimpleLazyObject(contents), marker=Change.marker())
-    return render(request, "tracker/asof_plan.html", context)
-
-
-def matrix_as_of(request, plan_slug):
-    """The stance matrix as it stood at ?as_of=…, read-only (dispatched from the matrix)."""
-    try:
-        moment = history.parse_moment(request.GET["as_of"])
-        plan = history.plan_at(plan_slug, moment)
-    except history.BadMoment as error:
-        context = {"error": str(error), "plan_param": plan_slug, "current_url": request.path}
-        return render(request, "tracker/asof_error.html", context, status=400)
-    context = {"plan": plan, "as_of": moment, "stance_choices": Stance}
-    context.update(
-        data=SimpleLazyObject(lambda: history.matrix_contents(plan, moment)),
-        marker=Change.marker(),
-    )
-    return render(request, "tracker/asof_matrix.html", context)

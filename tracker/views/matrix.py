@@ -7,19 +7,11 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..editing import (
-    default_plan,
-    latest_stances,
-    matrix_cell,
-    matrix_grid,
-    matrix_points,
-    matrix_rows,
-    parties_for_matrix,
-    save_position,
-)
+from .. import history, stances
+from ..editing import save_position
 from ..forms import MatrixFilterForm, PositionForm
-from ..models import Change, Party, Plan, Point, Stance
-from . import history as history_views
+from ..models import Party, Plan, Point, Stance
+from ..stances import StanceTable, default_plan
 from .editing import can
 
 
@@ -30,29 +22,45 @@ def matrix(request):
     if plan is None:
         raise Http404("No plan recorded yet.")
     if "as_of" in request.GET:
-        return history_views.matrix_as_of(request, plan.slug)
+        return matrix_as_of(request, plan.slug)
     data = request.GET.copy()
     data["plan"] = plan.slug
     form = MatrixFilterForm(data, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
     if form.errors:
         messages.warning(request, "Some filters were not understood and are ignored.")
-    parties = parties_for_matrix()
 
-    def grid():  # called by the template only when its cached table is stale
-        points = matrix_points(plan, filters)
-        return matrix_grid(matrix_rows(points, parties, latest_stances(points)), reverse("matrix"))
+    def table():  # drawn only when no current drawing is kept
+        parties = list(Party.objects.only("pk", "slug", "name", "short_name"))
+        return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"))
 
+    filter_key = form.data.urlencode() if filters else ""
     context = {
         "plan": plan,
         "form": form,
-        "parties": parties,
-        "rows": grid,
-        "filter_key": form.data.urlencode() if filters else "",
-        "marker": Change.marker(),
+        "table": stances.rendered(request, "matrix", table, plan.pk, filter_key),
         "stance_choices": Stance,
     }
     return render(request, "tracker/matrix.html", context)
+
+
+def matrix_as_of(request, plan_slug):
+    """The stance matrix as it stood at ?as_of=…, read-only."""
+    try:
+        moment = history.parse_moment(request.GET["as_of"])
+        plan = history.plan_at(plan_slug, moment)
+    except history.BadMoment as error:
+        context = {"error": str(error), "plan_param": plan_slug, "current_url": request.path}
+        return render(request, "tracker/asof_error.html", context, status=400)
+    table = stances.rendered(
+        request,
+        "matrix",
+        lambda: StanceTable.as_of(plan, moment, all_parties=True),
+        plan.pk,
+        moment,
+    )
+    context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
+    return render(request, "tracker/asof_matrix.html", context)
 
 
 def cell_context(point, party, form):
@@ -62,7 +70,6 @@ def cell_context(point, party, form):
         "party": party,
         "positions": positions.latest_first(),
         "form": form,
-        "stance": matrix_cell(point, party),
     }
 
 
@@ -95,4 +102,5 @@ def add_position(request, point, party):
         messages.success(request, f"Added: {position}.")
         return redirect("matrix_cell", point=point.pk, party=party.pk)
     context = cell_context(point, party, PositionForm(point=point, party=party))
-    return render(request, template, {**context, "added": position})
+    swap = stances.cell_swap(point, party)
+    return render(request, template, {**context, "added": position, "swap": swap})

@@ -3,12 +3,14 @@
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ..models import Change, Event, Party, Plan, Point, Position, Source, Stance, colour_validator
-from . import history as history_views
+from .. import history, stances
+from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from ..stances import StanceTable
 
 POSITIONS_PER_PAGE = 50
 
@@ -41,22 +43,36 @@ def overview(request):
 @require_GET
 def plan_detail(request, slug):
     if "as_of" in request.GET:
-        return history_views.plan_as_of(request, slug)
+        return plan_as_of(request, slug)
     plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
-    parties = Party.objects.filter(positions__point__plan=plan).distinct()
-
-    def sections():  # called by the template only when its cached tables are stale
-        points = plan.points.select_related("component")
-        latest = Position.objects.filter(point__plan=plan).latest_per_point_and_party()
-        stances = {
-            (point_id, party_id): stance
-            for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
-        }
-        return plan.sections(points, parties, stances)
-
-    context = {"plan": plan, "sections": sections, "parties": parties, "stance_choices": Stance}
-    context["marker"] = Change.marker()
+    may = request.user.has_perm
+    table = stances.rendered(
+        request,
+        "plan",
+        lambda: StanceTable.live(plan),
+        plan.pk,
+        may("tracker.change_component"),
+        may("tracker.delete_component"),
+    )
+    context = {"plan": plan, "table": table, "stance_choices": Stance}
     return render(request, "tracker/plan_detail.html", context)
+
+
+def plan_as_of(request, slug):
+    """The plan page as it stood at ?as_of=…, read-only."""
+    try:
+        moment = history.parse_moment(request.GET["as_of"])
+        plan = history.plan_at(slug, moment)
+    except history.BadMoment as error:
+        if not Plan.history.filter(slug=slug).exists():
+            raise Http404("No such plan.") from error
+        context = {"error": str(error), "current_url": reverse("plan_detail", args=[slug])}
+        return render(request, "tracker/asof_error.html", context, status=400)
+    table = stances.rendered(
+        request, "plan", lambda: StanceTable.as_of(plan, moment), plan.pk, moment
+    )
+    context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
+    return render(request, "tracker/asof_plan.html", context)
 
 
 @require_GET

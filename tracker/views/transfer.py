@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import transfer
 from ..models import Plan
+from ..stances import StanceTable
 
 SESSION_KEY = "tracker_import"
 
@@ -98,7 +99,7 @@ def export_matrix(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-stances.csv"'
     writer = csv.writer(response)
-    for row in transfer.stance_matrix(plan):
+    for row in StanceTable.live(plan).spreadsheet():
         writer.writerow([transfer.csv_safe(value) for value in row])
     return response
 

@@ -1,0 +1,227 @@
+"""The stance table: each party's latest stance on each point of a plan.
+
+This module is its one home. A ``StanceTable`` is built live
+(``StanceTable.live``) or as the record stood at a moment
+(``StanceTable.as_of``, read from the history); the plan page, the matrix,
+both as-of pages, the CSV export and the htmx cell swap all use it. Cells are
+drawn by one renderer (``cell_html``), tables by one template
+(``tracker/_stance_table.html``), and rendered tables are kept by one helper
+(``rendered``) under a key that any recorded write retires.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import caches
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Change, Component, Party, Plan, Point, Position, Stance
+
+LABELS = dict(Stance.choices)
+NO_POSITION = "no stated position"
+TABLE_TIMEOUT = 3600
+
+
+def default_plan():
+    """The newest plan (by date presented), else the first one."""
+    return (
+        Plan.objects.order_by(models.F("presented_on").desc(nulls_last=True), "-pk").first()
+        or Plan.objects.first()
+    )
+
+
+def latest_of(positions):
+    """(point id, party id) → the newest of ``positions`` (by date stated, then id).
+
+    ``positions`` are anything with id, point_id, party_id, stance and stated_on:
+    live rows or history records.
+    """
+    latest = {}
+    for position in sorted(positions, key=lambda p: (p.stated_on, p.id)):
+        latest[(position.point_id, position.party_id)] = position
+    return latest
+
+
+def live_stances(points):
+    """(point id, party id) → the stance of that party's latest position (one query)."""
+    latest = Position.objects.filter(point__in=points).latest_per_point_and_party()
+    return {
+        (point_id, party_id): stance
+        for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
+    }
+
+
+def filtered_points(plan, filters=None):
+    """``plan``'s points narrowed by the matrix filters (topic, status, component)."""
+    points = plan.points.select_related("component").order_by("number")
+    filters = filters or {}
+    if filters.get("topic"):
+        points = points.filter(topic=filters["topic"])
+    if filters.get("status"):
+        points = points.filter(status=filters["status"])
+    if filters.get("component"):
+        points = points.filter(component__number=filters["component"])
+    return points
+
+
+def cell_html(point_id, party, stance, url="", swap=False):
+    """One stance cell: the only place a cell's markup is written.
+
+    ``url`` links the cell to its panel (the live matrix); ``swap`` marks it
+    as an htmx out-of-band replacement for the cell in the grid. Built as a string,
+    not a template: a plan at 50 parties × 300 points has 15,000 cells.
+    """
+    key = str(stance or "")
+    css = escape(key or "none")
+    label = escape(LABELS.get(key, key) if key else NO_POSITION)
+    party_label = escape(party.short_name)
+    mark = f'<span class="stance stance-{css}">{label if key else "–"}</span>'
+    if url:
+        inner = f'<a href="{escape(url)}" aria-label="{party_label}: {label}">{mark}</a>'
+    else:
+        inner = mark.replace("<span ", f'<span title="{party_label}: {label}" ', 1)
+    swapped = ' flash" hx-swap-oob="outerHTML' if swap else ""
+    return f'<td id="c{point_id:d}-{party.pk:d}" class="m m-{css}{swapped}">{inner}</td>'
+
+
+@dataclass
+class StanceTable:
+    """Points × parties of one plan, each cell the party's latest stance then.
+
+    ``stances`` maps (point id, party id) to a stance value. ``moment`` is
+    None for the live table, else the time it was read as of.
+    """
+
+    plan: Plan
+    points: list
+    parties: list
+    stances: dict
+    moment: datetime.datetime | None = None
+    cell_url: str = ""
+    _rows: list | None = field(default=None, repr=False)
+
+    @classmethod
+    def live(cls, plan, filters=None, parties=None, cell_url=""):
+        """The current table; ``parties`` defaults to those with a stance on the plan."""
+        points = filtered_points(plan, filters)
+        stances = live_stances(points)
+        points = list(points)
+        if parties is None:
+            parties = list(Party.objects.filter(pk__in={party for _, party in stances}))
+        return cls(plan, points, parties, stances, cell_url=cell_url)
+
+    @classmethod
+    def as_of(cls, plan, moment, all_parties=False):
+        """The table as the record stood at ``moment``, from the history.
+
+        Four queries whatever the size (components, points, positions,
+        parties), five with ``all_parties`` (every party recorded then).
+        """
+        from .history import as_of, instances
+
+        components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
+        points = instances(as_of(Point, moment, plan_id=plan.pk))
+        for point in points:
+            point.plan = plan
+            point.component = components.get(point.component_id)
+            if point.component is not None:
+                point.component.plan = plan
+        points.sort(key=lambda p: p.number)
+        # Only what a cell needs: thousands of full Position instances cost
+        # more than the query that finds them.
+        positions = as_of(Position, moment, point_id__in=[p.pk for p in points]).values_list(
+            "id", "point_id", "party_id", "stance", "stated_on", named=True
+        )
+        stances = {key: p.stance for key, p in latest_of(positions).items()}
+        wanted = {} if all_parties else {"id__in": {party for _, party in stances}}
+        parties = instances(as_of(Party, moment, **wanted))
+        parties.sort(key=lambda p: (p.order, p.name))
+        return cls(plan, points, parties, stances, moment=moment)
+
+    def stance(self, point, party):
+        return self.stances.get((point.pk, party.pk), "")
+
+    def rows(self):
+        """(point, cells as HTML) per point, in point order: cells drawn once."""
+        if self._rows is None:
+            url = self.cell_url
+            self._rows = [
+                (
+                    point,
+                    SafeString(
+                        "".join(
+                            cell_html(
+                                point.pk,
+                                party,
+                                self.stances.get((point.pk, party.pk), ""),
+                                f"{url}{point.pk:d}/{party.pk:d}/" if url else "",
+                            )
+                            for party in self.parties
+                        )
+                    ),
+                )
+                for point in self.points
+            ]
+        return self._rows
+
+    def sections(self):
+        """The rows grouped by component (in component order); unassigned points last."""
+        groups = {}
+        order = sorted(
+            self.rows(),
+            key=lambda row: (
+                row[0].component is None,
+                row[0].component.number if row[0].component else 0,
+                row[0].number,
+            ),
+        )
+        for point, cells in order:
+            groups.setdefault(point.component, []).append((point, cells))
+        return list(groups.items())
+
+    def spreadsheet(self):
+        """A header, then one row per point with each party's stance label (for CSV)."""
+        yield ["Point", "Title", "Topic", "Status", "Component", *(p.name for p in self.parties)]
+        for point in self.points:
+            component = point.component
+            yield [
+                point.number,
+                point.title,
+                point.get_topic_display(),
+                point.get_status_display(),
+                f"{component.number}. {component.title}" if component else "",
+                *(LABELS.get(self.stance(point, party), "") for party in self.parties),
+            ]
+
+
+def cell_swap(point, party):
+    """The matrix cell of ``party`` on ``point`` as an htmx out-of-band swap."""
+    from django.urls import reverse
+
+    stance = live_stances(Point.objects.filter(pk=point.pk)).get((point.pk, party.pk), "")
+    url = reverse("matrix_cell", args=[point.pk, party.pk])
+    return mark_safe(cell_html(point.pk, party, stance, url, swap=True))  # noqa: S308
+
+
+def rendered(request, layout, table, *key):
+    """The table drawn with ``tracker/_stance_table.html``, kept until the next write.
+
+    ``table`` is a callable returning the StanceTable, called only when the
+    drawing is not kept already. ``key`` names whatever else the drawing
+    depends on (the plan, a moment, filters, the reader's permissions).
+    Every recorded write changes ``Change.marker()``, which retires them all.
+    """
+    fragments = caches["fragments"]
+    parts = ":".join([layout, Change.marker(), *(str(part) for part in key)])
+    cache_key = "stances:" + hashlib.sha256(parts.encode()).hexdigest()
+    html = fragments.get(cache_key)
+    if html is None:
+        context = {"layout": layout, "table": table()}
+        html = render_to_string("tracker/_stance_table.html", context, request=request)
+        fragments.set(cache_key, html, TABLE_TIMEOUT)
+    # Drawn by our own template, which escapes what it shows.
+    return mark_safe(html)  # noqa: S308
