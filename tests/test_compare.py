@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import populate
-from tracker.analysis import compare_plans
+from tracker.analysis.compare import compare_plans
 from tracker.models import Component, Plan, Point, Position
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_opposing_a_point_the_framework_keeps_is_a_conflict(versions, russia, so
         stated_on="2025-11-20",
         source=source,
     )
-    from tracker.analysis import mark_conflicts
+    from tracker.analysis.compare import mark_conflicts
 
     rows = compare_plans([us, geneva])
     mark_conflicts(rows, russia, [us, geneva])

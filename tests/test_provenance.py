@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from tests.conftest import STATED_ON, populate
-from tracker.analysis import Verdict, normalise, provenance_report, quote_found, verdict
+from tracker.analysis.provenance import Verdict, normalise, provenance_report, quote_found, verdict
 from tracker.models import Change, Position, Source
 
 pytestmark = pytest.mark.django_db

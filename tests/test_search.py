@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.conftest import STATED_ON, populate
-from tracker.analysis import SEARCH_CAP, SEARCH_KINDS, search, search_words
+from tracker.analysis.search import SEARCH_CAP, SEARCH_KINDS, search, search_words
 from tracker.models import Event, Position
 
 pytestmark = pytest.mark.django_db

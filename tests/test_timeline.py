@@ -154,7 +154,7 @@ def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(cli
 
 
 def test_a_long_timeline_keeps_the_latest_entries_and_says_from_when(client, russia, source, plan):
-    from tracker import analysis
+    from tracker.analysis.timeline import timeline
     from tracker.models import Point
 
     point = Point.objects.create(plan=plan, number=1, title="P", text="t")
@@ -169,12 +169,12 @@ def test_a_long_timeline_keeps_the_latest_entries_and_says_from_when(client, rus
             source=source,
         )
     Event.objects.create(slug="old", title="Early event", occurred_on=first_day, source=source)
-    entries, since = analysis.timeline(limit=5)
+    entries, since = timeline(limit=5)
     assert since == first_day + datetime.timedelta(days=7)
     assert [e.item.summary for e in entries] == [f"Said on day {day:02d}" for day in range(7, 12)]
     assert "Early event" not in {getattr(e.item, "title", "") for e in entries}, (
         "an event before the positions' cut would suggest nothing was said then"
     )
-    assert analysis.timeline(limit=50)[1] is None
+    assert timeline(limit=50)[1] is None
     body = client.get("/timeline/").content.decode()
     assert "Only the latest entries are shown" not in body

@@ -4,23 +4,39 @@ provenance and party briefs. All read-only; anonymous visitors may read."""
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .. import analysis
+from ..analysis.brief import parse_days, recent_changes
+from ..analysis.brief import party_brief as brief_of
+from ..analysis.compare import (
+    CompareForm,
+    compare_plans,
+    default_comparison,
+    filter_rows,
+    mark_conflicts,
+    plans_in_order,
+)
+from ..analysis.components import component_summaries
+from ..analysis.dates import DateRangeForm
+from ..analysis.provenance import PROVENANCE_LISTS, PROVENANCE_SHOWN, provenance_report
+from ..analysis.search import SEARCH_PAGE, SearchForm, search_words
+from ..analysis.search import search as search_records
+from ..analysis.timeline import stance_chart
+from ..analysis.timeline import timeline as timeline_entries
 from ..models import Party, Plan, Stance
 
 
 @require_GET
 def compare(request):
-    plans = analysis.plans_in_order()
+    plans = plans_in_order()
     # Whatever the query leaves out (all of it on a first visit) comes from the default.
-    data = {**analysis.default_comparison(plans), **request.GET.dict()}
-    form = analysis.CompareForm(data or None, plans=plans)
+    data = {**default_comparison(plans), **request.GET.dict()}
+    form = CompareForm(data or None, plans=plans)
     rows, selected, status = [], [], 200
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["selected"]
-        rows = analysis.compare_plans(selected)
+        rows = compare_plans(selected)
         if form.cleaned_data["party"]:
-            analysis.mark_conflicts(rows, form.cleaned_data["party"], selected)
-        rows = analysis.filter_rows(rows, **form.cleaned_data)
+            mark_conflicts(rows, form.cleaned_data["party"], selected)
+        rows = filter_rows(rows, **form.cleaned_data)
     elif form.is_bound:
         status = 400
     context = {"form": form, "plans": selected, "rows": rows}
@@ -30,36 +46,36 @@ def compare(request):
 @require_GET
 def plan_components(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    summaries = analysis.component_summaries(plan)
+    summaries = component_summaries(plan)
     context = {"plan": plan, "summaries": summaries, "stance_choices": Stance}
     return render(request, "tracker/plan_components.html", context)
 
 
 @require_GET
 def timeline(request):
-    form = analysis.DateRangeForm(request.GET)
+    form = DateRangeForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "entries": [], "chart": None}
         return render(request, "tracker/timeline.html", context, status=400)
-    entries, since = analysis.timeline(**form.cleaned_data)
-    chart = analysis.stance_chart(entries)
+    entries, since = timeline_entries(**form.cleaned_data)
+    chart = stance_chart(entries)
     context = {"form": form, "entries": entries, "chart": chart, "cut_since": since}
     return render(request, "tracker/timeline.html", context)
 
 
 @require_GET
 def search(request):
-    form = analysis.SearchForm(request.GET)
+    form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "tracker/search.html", {"form": form, "results": {}}, status=400)
     data = form.cleaned_data
     kind, page = data["kind"], data["page"] or 1
     if kind:
-        cap, offset = analysis.SEARCH_PAGE, (page - 1) * analysis.SEARCH_PAGE
-        results = analysis.search(data, kinds=[kind], cap=cap, offset=offset)
+        cap, offset = SEARCH_PAGE, (page - 1) * SEARCH_PAGE
+        results = search_records(data, kinds=[kind], cap=cap, offset=offset)
     else:
-        results = analysis.search(data)
-    words = analysis.search_words(data["q"])
+        results = search_records(data)
+    words = search_words(data["q"])
     context = {"form": form, "results": results, "words": words, "kind": kind, "page": page}
     return render(request, "tracker/search.html", context)
 
@@ -68,13 +84,13 @@ def search(request):
 def provenance(request):
     """Every list's first page, or with ``?list=<name>&page=N`` one list page by page."""
     only = request.GET.get("list")
-    if only not in analysis.PROVENANCE_LISTS:
+    if only not in PROVENANCE_LISTS:
         only = None
     page = request.GET.get("page", "")
     # isascii: "²".isdigit() is true, but int("²") fails.
     page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
-    limit = analysis.PROVENANCE_SHOWN
-    report = analysis.provenance_report(only, offset=(page - 1) * limit if only else 0)
+    limit = PROVENANCE_SHOWN
+    report = provenance_report(only, offset=(page - 1) * limit if only else 0)
     context = {"report": report, "only": only, "page": page}
     if only:
         count = report.counts[only]
@@ -86,9 +102,9 @@ def provenance(request):
 @require_GET
 def party_brief(request, slug):
     party = get_object_or_404(Party, slug=slug)
-    days, notice = analysis.parse_days(request.GET.get("days"))
-    plans = analysis.party_brief(party)
-    changes, since = analysis.recent_changes(party, days)
+    days, notice = parse_days(request.GET.get("days"))
+    plans = brief_of(party)
+    changes, since = recent_changes(party, days)
     context = {
         "party": party,
         "plans": plans,
