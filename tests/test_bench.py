@@ -1,5 +1,6 @@
 """The benchmark's own parts: its data generator and its ceiling view (no timings here)."""
 
+import pytest
 from django.urls import reverse
 
 from bench.generate import TINY, generate
@@ -109,6 +110,7 @@ def test_each_point_derives_from_the_same_number_in_the_plan_before(db):
     assert not Point.objects.filter(plan__slug="plan-1", derived_from__isnull=False).exists()
 
 
+@pytest.mark.urls("bench.urls")
 def test_the_ceiling_answers_a_signed_in_user_without_a_query(
     analyst_client, django_assert_num_queries
 ):
@@ -118,6 +120,11 @@ def test_the_ceiling_answers_a_signed_in_user_without_a_query(
     assert response.content == b"ok\n"
 
 
+@pytest.mark.urls("bench.urls")
 def test_the_ceiling_is_public_and_read_only(client):
     assert client.get(reverse("bench_ceiling")).status_code == 200
     assert client.post(reverse("bench_ceiling")).status_code == 405
+
+
+def test_the_ceiling_is_not_served_by_the_app(client):
+    assert client.get("/bench/ceiling/").status_code == 404

@@ -90,7 +90,6 @@ ROUTES = {
     "search": read_page(query="?q=Territory"),
     "provenance": read_page(),
     "party_brief": read_page(lambda c: {"slug": c.russia.slug}),
-    "bench_ceiling": read_page(html=False),
     # History: signed-in readers; restoring is an analyst's write
     "plan_history": history_page(lambda c: {"slug": c.plan.slug}),
     "point_history": history_page(lambda c: {"slug": c.plan.slug, "number": c.point.number}),

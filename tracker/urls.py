@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .views import analysis as analysis_views
-from .views import bench as bench_views
 from .views import editing as editing_views
 from .views import history as history_views
 from .views import matrix as matrix_views
@@ -29,8 +28,6 @@ urlpatterns = [
     path("search/", analysis_views.search, name="search"),
     path("provenance/", analysis_views.provenance, name="provenance"),
     path("parties/<slug:slug>/brief/", analysis_views.party_brief, name="party_brief"),
-    # Benchmark
-    path("bench/ceiling/", bench_views.ceiling, name="bench_ceiling"),
     # History
     path("plans/<slug:slug>/history/", history_views.plan_history, name="plan_history"),
     path(
