@@ -144,3 +144,34 @@ def test_it_refuses_the_slug_new_which_the_create_pages_use(model, fields):
     with pytest.raises(ValidationError) as error:
         obj.full_clean()
     assert "reserved" in str(error.value.message_dict["slug"])
+
+
+def content(obj, leave_out=()):
+    """Every editable field's stored value, except ``leave_out``."""
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in leave_out
+    }
+
+
+def test_a_plan_version_copies_every_field_of_the_plan_its_components_and_points(
+    plan, component, point, analyst
+):
+    plan.description, plan.date_note, plan.all_points_known = "As leaked.", "around 20 Nov", False
+    plan.save()
+    point.notes, point.status, point.certainty = "Bracketed.", "leaders", "low"
+    point.save()
+    new = plan.copy_as_version(slug="v2", title="V2", short_title="V2", user=analyst)
+    assert content(new, ["slug", "title", "short_title", "derived_from", "status"]) == content(
+        plan, ["slug", "title", "short_title", "derived_from", "status"]
+    )
+    assert new.derived_from == plan and new.status == Plan.Status.DRAFT
+    [copied_component] = new.components.all()
+    assert content(copied_component, ["plan"]) == content(component, ["plan"])
+    copied = new.points.get(number=point.number)
+    assert content(copied, ["plan", "component", "derived_from"]) == content(
+        point, ["plan", "component", "derived_from"]
+    )
+    assert (copied.component, copied.derived_from) == (copied_component, point)
+    assert copied.history.get().history_user == analyst

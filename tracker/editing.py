@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .diff import changed, word_diff_html
-from .models import Component, EditConflict, Plan, Point, Source
+from .models import EditConflict, Source
 
 
 def save_form(form, user):
@@ -120,62 +120,3 @@ def conflict_changes(current, loaded_version, field_names):
                 }
             )
     return {"current": current, "changes": changes, "edits": edits, "known": loaded is not None}
-
-
-def copy_plan(plan, *, slug, title, short_title, summary="", user=None):
-    """A new draft plan version with ``plan``'s components and points.
-
-    Each new point derives from the point it copies. One transaction: the
-    copy is complete or absent.
-    """
-    reason = summary or f"New version of {plan.short_title}"
-
-    def record(obj):
-        obj._change_reason = reason
-        obj._history_user = user
-        obj.save()
-        return obj
-
-    with transaction.atomic():
-        new = record(
-            Plan(
-                slug=slug,
-                title=title,
-                short_title=short_title,
-                authored_by=plan.authored_by,
-                derived_from=plan,
-                status=Plan.Status.DRAFT,
-                description=plan.description,
-                certainty=plan.certainty,
-                # A copy of a partial text is as partial as its original.
-                all_points_known=plan.all_points_known,
-            )
-        )
-        components = {
-            old.pk: record(
-                Component(
-                    plan=new,
-                    number=old.number,
-                    title=old.title,
-                    description=old.description,
-                    certainty=old.certainty,
-                )
-            )
-            for old in plan.components.all()
-        }
-        for old in plan.points.all():
-            record(
-                Point(
-                    plan=new,
-                    number=old.number,
-                    title=old.title,
-                    text=old.text,
-                    topic=old.topic,
-                    status=old.status,
-                    component=components.get(old.component_id),
-                    derived_from=old,
-                    certainty=old.certainty,
-                    notes=old.notes,
-                )
-            )
-    return new

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -26,7 +25,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .diff import word_diff_html
 from .models import (
-    Actor,
     Change,
     Component,
     EditConflict,
@@ -35,13 +33,11 @@ from .models import (
     Plan,
     Point,
     Position,
-    Source,
+    newest_per_object,
+    tracked_models,
 )
 
-TRACKED = {
-    model._meta.model_name: model
-    for model in (Party, Actor, Source, Plan, Component, Point, Position, Event)
-}
+TRACKED = {model._meta.model_name: model for model in tracked_models()}
 
 # Relations that a model's __str__ follows, so naming many objects costs one query.
 NAME_RELATIONS = {Point: ["plan"], Component: ["plan"], Position: ["party"]}
@@ -235,17 +231,6 @@ def latest_records(model, pks):
     rows = newest_per_object(model.history.model.objects.filter(id__in=pks))
     by_id = {row.id: row for row in rows}
     return [by_id[pk] for pk in pks]
-
-
-def newest_per_object(records):
-    """Of ``records``, the newest per object: one sort, whatever each history's length."""
-    return records.annotate(
-        newest=Window(
-            RowNumber(),
-            partition_by=[F("id")],
-            order_by=[F("history_date").desc(), F("history_id").desc()],
-        )
-    ).filter(newest=1)
 
 
 # --- reading versions ----------------------------------------------------------
@@ -536,27 +521,6 @@ def parse_moment(value):
     return moment
 
 
-def as_of(model, moment, **filters):
-    """Each object's latest version at ``moment`` (deleted ones left out), one query.
-
-    ``filters`` apply to that version, so ``plan_id=7`` gives the objects that
-    belonged to plan 7 at the time. The latest version per object is picked
-    with a window function over the candidates' records (ROW_NUMBER per id,
-    newest first): one sort, where a correlated "newest record of this id"
-    subquery per record would cost the square of a busy object's history.
-    """
-    history = model.history.model
-    records = history.objects.filter(history_date__lte=moment)
-    if filters:
-        records = records.filter(id__in=records.filter(**filters).values("id"))
-    newest = newest_per_object(records)
-    return (
-        history.objects.filter(history_id__in=newest.values("history_id"))
-        .filter(**filters)
-        .exclude(history_type="-")
-    )
-
-
 def build_instance(record):
     """The model instance a history record describes, without touching the database.
 
@@ -578,7 +542,7 @@ def plan_at(slug, moment):
 
     Raises BadMoment if the plan had no record yet at that moment.
     """
-    plan_record = as_of(Plan, moment, slug=slug).first()
+    plan_record = Plan.history.at(moment, slug=slug).first()
     if plan_record is None:
         raise BadMoment(f"There is no record of this plan as of {describe(moment)}.")
     return build_instance(plan_record)

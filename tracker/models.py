@@ -5,16 +5,20 @@ Every tracked model keeps a full change history (django-simple-history) and a
 copy can be refused instead of silently overwriting someone else's work.
 """
 
+import functools
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.serializers import sort_dependencies
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models import F, Q, Window
+from django.db.models.functions import Length, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 
@@ -45,6 +49,25 @@ class Tracked(models.Model):
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
+    def save_recorded(self, summary="", user=None):
+        """Save, with ``summary`` and ``user`` in the change history; returns self."""
+        self._change_reason = summary or None
+        self._history_user = user
+        self.save()
+        return self
+
+    def copied(self, **changes):
+        """An unsaved copy with every editable field, except those in ``changes``.
+
+        Generic on purpose: a field added to the model is copied too.
+        """
+        values = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name not in changes
+        }
+        return type(self)(**values, **changes)
+
     def save_checked(self, expected_version, summary="", user=None):
         """Save if nobody else saved since ``expected_version`` was read.
 
@@ -68,6 +91,42 @@ class Tracked(models.Model):
             self.save()
 
 
+class TrackedHistoryManager(HistoryManager):
+    """simple-history's manager, with the record as it stood at a moment."""
+
+    def at(self, moment, **filters):
+        """Each object's latest version at ``moment`` (deleted ones left out), one query.
+
+        ``filters`` apply to that version, so ``plan_id=7`` gives the objects
+        that belonged to plan 7 at the time. The latest version per object is
+        picked with a window function over the candidates' records (ROW_NUMBER
+        per id, newest first): one sort, where a correlated "newest record of
+        this id" subquery per record would cost the square of a busy object's
+        history.
+        """
+        records = self.model.objects.filter(history_date__lte=moment)
+        if filters:
+            records = records.filter(id__in=records.filter(**filters).values("id"))
+        return (
+            self.model.objects.filter(
+                history_id__in=newest_per_object(records).values("history_id")
+            )
+            .filter(**filters)
+            .exclude(history_type="-")
+        )
+
+
+def newest_per_object(records):
+    """Of history ``records``, the newest per object: one sort, whatever each history's length."""
+    return records.annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("id")],
+            order_by=[F("history_date").desc(), F("history_id").desc()],
+        )
+    ).filter(newest=1)
+
+
 class TrackedHistory(HistoricalRecords):
     """simple-history with an index for reading one object's versions.
 
@@ -88,6 +147,7 @@ class TrackedHistory(HistoricalRecords):
 
 def history(**kwargs):
     return TrackedHistory(
+        history_manager=TrackedHistoryManager,
         history_change_reason_field=models.TextField(null=True),
         excluded_fields=["updated_at"],
         **kwargs,
@@ -259,6 +319,33 @@ class Plan(Tracked):
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.slug])
+
+    def copy_as_version(self, *, slug, title, short_title, summary="", user=None):
+        """A new draft version of this plan with its components and points.
+
+        Each new point derives from the point it copies; everything else is
+        copied as it is (a copy of a partial text is as partial as its
+        original). One transaction: the copy is complete or absent.
+        """
+        reason = summary or f"New version of {self.short_title}"
+        with transaction.atomic():
+            new = self.copied(
+                slug=slug,
+                title=title,
+                short_title=short_title,
+                derived_from=self,
+                status=Plan.Status.DRAFT,
+            ).save_recorded(reason, user)
+            components = {
+                old.pk: old.copied(plan=new).save_recorded(reason, user)
+                for old in self.components.all()
+            }
+            for old in self.points.all():
+                component = components.get(old.component_id)
+                old.copied(plan=new, component=component, derived_from=old).save_recorded(
+                    reason, user
+                )
+        return new
 
 
 class Component(Tracked):
@@ -600,3 +687,15 @@ class Change(models.Model):
         """
         newest = cls.objects.order_by().aggregate(count=models.Count("pk"), last=models.Max("pk"))
         return f"{newest['count']}-{newest['last'] or 0}"
+
+
+@functools.cache
+def tracked_models():
+    """Every model analysts edit, each after the models it refers to.
+
+    The one list of them: history, import and export, and the roles' permissions
+    read it. The order comes from each model's ``natural_key.dependencies``.
+    """
+    config = apps.get_app_config("tracker")
+    tracked = [model for model in config.get_models() if issubclass(model, Tracked)]
+    return tuple(sort_dependencies([(config, tracked)], allow_cycles=True))

@@ -2,16 +2,17 @@
 
 from django.contrib.auth.models import Group, Permission
 
-TRACKED_MODELS = ["party", "actor", "source", "plan", "component", "point", "position", "event"]
-
 VIEWER = "Viewer"
 ANALYST = "Analyst"
 
 
 def role_permissions():
-    viewer = [f"view_{model}" for model in TRACKED_MODELS] + ["view_change"]
+    from .models import tracked_models
+
+    names = [model._meta.model_name for model in tracked_models()]
+    viewer = [f"view_{name}" for name in names] + ["view_change"]
     analyst = viewer + [
-        f"{action}_{model}" for model in TRACKED_MODELS for action in ("add", "change", "delete")
+        f"{action}_{name}" for name in names for action in ("add", "change", "delete")
     ]
     analyst += ["restore_version", "import_fixture"]
     return {VIEWER: viewer, ANALYST: analyst}

@@ -121,10 +121,10 @@ class StanceTable:
         Four queries whatever the size (components, points, positions,
         parties), five with ``all_parties`` (every party recorded then).
         """
-        from .history import as_of, instances
+        from .history import instances
 
-        components = {c.pk: c for c in instances(as_of(Component, moment, plan_id=plan.pk))}
-        points = instances(as_of(Point, moment, plan_id=plan.pk))
+        components = {c.pk: c for c in instances(Component.history.at(moment, plan_id=plan.pk))}
+        points = instances(Point.history.at(moment, plan_id=plan.pk))
         for point in points:
             point.plan = plan
             point.component = components.get(point.component_id)
@@ -133,12 +133,12 @@ class StanceTable:
         points.sort(key=lambda p: p.number)
         # Only what a cell needs: thousands of full Position instances cost
         # more than the query that finds them.
-        positions = as_of(Position, moment, point_id__in=[p.pk for p in points]).values_list(
+        positions = Position.history.at(moment, point_id__in=[p.pk for p in points]).values_list(
             "id", "point_id", "party_id", "stance", "stated_on", named=True
         )
         stances = {key: p.stance for key, p in latest_of(positions).items()}
         wanted = {} if all_parties else {"id__in": {party for _, party in stances}}
-        parties = instances(as_of(Party, moment, **wanted))
+        parties = instances(Party.history.at(moment, **wanted))
         parties.sort(key=lambda p: (p.order, p.name))
         return cls(plan, points, parties, stances, moment=moment)
 

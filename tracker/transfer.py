@@ -52,11 +52,12 @@ from .models import (
     Point,
     Position,
     Source,
+    tracked_models,
 )
 
 # Dependency order: every foreign key points to a model earlier in the list
 # (or to its own model: Plan.derived_from, Point.derived_from).
-MODELS = [Party, Actor, Source, Plan, Component, Point, Position, Event]
+MODELS = list(tracked_models())
 LABELS = {model._meta.label_lower: model for model in MODELS}
 # Local bookkeeping: neither exported nor imported (ignored when a file has them).
 LOCAL_FIELDS = {"version", "updated_at"}

@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..editing import conflict_changes, copy_plan, delete_checked, save_form, save_position
+from ..editing import conflict_changes, delete_checked, save_form, save_position
 from ..forms import (
     INLINE_POINT_FIELDS,
     ActorForm,
@@ -309,7 +309,7 @@ def plan_new_version(request, slug):
         )
     data = form.cleaned_data
     fields = {key: data[key] for key in ("slug", "title", "short_title")}
-    new = copy_plan(plan, **fields, summary=form.summary, user=request.user)
+    new = plan.copy_as_version(**fields, summary=form.summary, user=request.user)
     messages.success(request, f"Created {new.short_title} from {plan.short_title}.")
     return redirect(new)
 
