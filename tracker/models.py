@@ -5,7 +5,9 @@ Every tracked model keeps a full change history (django-simple-history) and a
 copy can be refused instead of silently overwriting someone else's work.
 """
 
+import functools
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -98,7 +100,7 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrgg
 
 
 def not_reserved_slug(value):
-    """ "new" is taken by the create pages (/plans/new/, /parties/new/)."""
+    """ "new" is taken by the create pages (/plans/new/, /parties/new/, /events/new/ ...)."""
     if value == "new":
         raise ValidationError('"new" is reserved for the page that creates one; choose another.')
 
@@ -156,7 +158,7 @@ class Party(Tracked):
 
 
 class Actor(Tracked):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     name = models.CharField(max_length=120)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="actors")
     role = models.CharField(max_length=200, blank=True)
@@ -174,6 +176,9 @@ class Actor(Tracked):
         return (self.slug,)
 
     natural_key.dependencies = ["tracker.party"]
+
+    def get_absolute_url(self):
+        return reverse("actor_detail", args=[self.slug])
 
 
 class Source(Tracked):
@@ -521,7 +526,7 @@ class Event(Tracked):
         VISIT = "visit", "Visit"
         OTHER = "other", "Other"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     occurred_on = models.DateField()
@@ -548,6 +553,9 @@ class Event(Tracked):
         return (self.slug,)
 
     natural_key.dependencies = ["tracker.party", "tracker.source"]
+
+    def get_absolute_url(self):
+        return reverse("event_detail", args=[self.slug])
 
 
 class Change(models.Model):
@@ -617,3 +625,45 @@ class Change(models.Model):
         """
         newest = cls.objects.order_by().aggregate(count=models.Count("pk"), last=models.Max("pk"))
         return f"{newest['count']}-{newest['last'] or 0}"
+
+
+@functools.cache
+def time_zone_names():
+    """Every IANA time zone name this system knows, sorted (read once per process)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def valid_time_zone(value):
+    if value not in time_zone_names():
+        raise ValidationError(f"“{value}” is not a time zone: choose one from the list.")
+
+
+class Profile(models.Model):
+    """A user's own settings: the time zone the site shows times in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[valid_time_zone])
+
+    class Meta:
+        ordering = ["user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(time_zone=""), name="tracker_profile_time_zone_set"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("user_settings")
+
+    @classmethod
+    def time_zone_of(cls, user):
+        """The user's time zone name; UTC for anonymous users and those who never chose."""
+        if not user.is_authenticated:
+            return "UTC"
+        chosen = cls.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        return chosen if chosen in time_zone_names() else "UTC"
