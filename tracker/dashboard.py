@@ -17,7 +17,20 @@ LABELS = dict(Stance.choices)
 class Day:
     date: datetime.date
     events: list = field(default_factory=list)
-    stances: list = field(default_factory=list)  # dicts: party, stance, count
+    parties: dict = field(default_factory=dict)  # slug -> PartyDay
+
+
+@dataclass
+class PartyDay:
+    """What one party said on one day: how many positions, of which stance."""
+
+    slug: str
+    short_name: str
+    stances: list = field(default_factory=list)  # (stance, label, count)
+
+    @property
+    def total(self):
+        return sum(count for _, _, count in self.stances)
 
 
 @dataclass
@@ -63,6 +76,9 @@ def last_week():
         .order_by("-stated_on", "party__order", "party__short_name", "stance")
     )
     for row in counts:
-        row["label"] = LABELS.get(row["stance"], row["stance"])
-        days.setdefault(row["stated_on"], Day(row["stated_on"])).stances.append(row)
+        day = days.setdefault(row["stated_on"], Day(row["stated_on"]))
+        slug = row["party__slug"]
+        party = day.parties.setdefault(slug, PartyDay(slug, row["party__short_name"]))
+        label = LABELS.get(row["stance"], row["stance"])
+        party.stances.append((row["stance"], label, row["count"]))
     return Week(start, end, sorted(days.values(), key=lambda d: d.date, reverse=True))

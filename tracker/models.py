@@ -47,6 +47,11 @@ class Tracked(models.Model):
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
+    @property
+    def record_name(self):
+        """The record named with its kind, for lists that mix kinds: Party “Russia”."""
+        return f"{str(self._meta.verbose_name).capitalize()} “{self}”"
+
     def save_checked(self, expected_version, summary="", user=None):
         """Save if nobody else saved since ``expected_version`` was read.
 
@@ -307,6 +312,10 @@ class Component(Tracked):
     def __str__(self):
         return f"{self.plan.short_title} · component {self.number}: {self.title}"
 
+    @property
+    def record_name(self):
+        return f"Component {self.number} of {self.plan.short_title}: {self.title}"
+
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
 
@@ -385,6 +394,10 @@ class Point(Tracked):
 
     def __str__(self):
         return f"{self.plan.short_title} · {self.number}. {self.title}"
+
+    @property
+    def record_name(self):
+        return f"Point {self.number} of {self.plan.short_title}: {self.title}"
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
