@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.conftest import populate
 from tests.tables import cell_classes, stance_table
+from tracker.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +116,14 @@ def _count_queries(client, django_assert_num_queries, url, expected):
 @pytest.mark.parametrize("size", [(2, 3), (8, 30)])
 def test_overview_query_count_is_fixed(client, plan, position, size, django_assert_num_queries):
     populate(plan, parties=size[0], points=size[1])
-    # plans with point counts, 4 counts, latest events
-    _count_queries(client, django_assert_num_queries, "/", 6)
+    for n in range(size[0]):
+        event = Event.objects.create(
+            slug=f"e{n}", title=f"Talks {n}", occurred_on=position.stated_on, source=position.source
+        )
+        event.parties.add(position.party)
+    # plans with point counts, 4 counts, latest positions, latest event date, latest
+    # position date, the week's events, their parties, the week's stance counts
+    _count_queries(client, django_assert_num_queries, "/", 11)
 
 
 @pytest.mark.parametrize("size", [(2, 3), (8, 30)])

@@ -83,6 +83,15 @@ ROUTES = {
     "party_detail": read_page(lambda c: {"slug": c.russia.slug}),
     "source_detail": read_page(lambda c: {"pk": c.source.pk}),
     "position_detail": read_page(lambda c: {"uid": c.position.uid}),
+    "actor_detail": read_page(lambda c: {"slug": c.putin.slug}),
+    "event_detail": read_page(lambda c: {"slug": c.event.slug}),
+    "favicon": Route(get=expect(302, 302, 302, 302), post=EVERYONE_405, html=False),
+    # Lists: public, filtered by GET parameters
+    "plan_list": read_page(),
+    "party_list": read_page(),
+    "actor_list": read_page(),
+    "source_list": read_page(),
+    "event_list": read_page(),
     # Analysis: read-only, public
     "compare": read_page(),
     "plan_components": read_page(lambda c: {"slug": c.plan.slug}),
@@ -139,6 +148,7 @@ ROUTES = {
     "party_edit": edit_page(lambda c: {"slug": c.russia.slug}),
     "party_delete": edit_page(lambda c: {"slug": c.russia.slug}),
     "actor_create": edit_page(lambda c: {"slug": c.russia.slug}),
+    "actor_new": edit_page(),
     "actor_edit": edit_page(lambda c: {"slug": c.putin.slug}),
     "actor_delete": edit_page(lambda c: {"slug": c.putin.slug}),
     "source_create": edit_page(),
@@ -156,6 +166,11 @@ ROUTES = {
     "import_apply": Route(get=EVERYONE_405, post=EDITOR_POST),
     "import_cancel": Route(get=EVERYONE_405, post=EDITOR_POST),
     # Accounts (django.contrib.auth.urls); an empty POST is an invalid form.
+    "user_settings": Route(
+        get=SIGNED_IN_200,
+        post=expect(LOGIN, 422, 422, 422),
+        writers=("viewer", "analyst", "superuser"),
+    ),
     "login": Route(get=EVERYONE_200, post=EVERYONE_200),
     "logout": Route(get=EVERYONE_405, post=expect(302, 302, 302, 302)),
     "password_change": Route(get=SIGNED_IN_200, post=SIGNED_IN_200),

@@ -324,7 +324,7 @@ def display(f, record, names):
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j M Y H:i")
+        return date_format(timezone.localtime(value), "j M Y H:i T")
     if isinstance(value, datetime.date):
         return date_format(value, "j M Y")
     return str(value)
@@ -392,11 +392,125 @@ def m2m_changes(model, older, newer):
     return [FieldChange("parties", "Parties", old, new, arrow(old, new))]
 
 
+def fields_changed(model, records, previous):
+    """The labels of the content fields each record changed, by history id.
+
+    ``previous`` maps a record's history id to the version just before it.
+    Only changes ("~") get a list; the comparison reads no relation, so it
+    costs no query (but one for an event's parties).
+    """
+    names = [f.name for f in content_fields(model)]
+    labels = {f.name: str(f.verbose_name) for f in content_fields(model)}
+    pairs = [
+        (record, previous.get(record.history_id))
+        for record in records
+        if record.history_type == "~" and previous.get(record.history_id) is not None
+    ]
+    party_sets = m2m_party_ids([r for pair in pairs for r in pair]) if model is Event else {}
+    result = {}
+    for record, before in pairs:
+        changed = record.diff_against(before, included_fields=names).changed_fields
+        changed = sorted(changed, key=names.index)
+        found = [labels[name] for name in changed]
+        if model is Event and party_sets[record.history_id] != party_sets[before.history_id]:
+            found.append("parties")
+        result[record.history_id] = found
+    return result
+
+
+def m2m_party_ids(records):
+    """Each event record's party ids, by history id (one query)."""
+    through = parties_history()
+    sets = {record.history_id: set() for record in records}
+    rows = through.objects.filter(history__in=[r.history_id for r in records])
+    for history_id, party_id in rows.values_list("history_id", "party_id"):
+        sets[history_id].add(party_id)
+    return sets
+
+
+def name_fields_changed(model, versions):
+    """Give each of an object's ``versions`` (newest first, consecutive) its
+    ``fields_changed``: one query, for the version before the oldest."""
+    if not versions:
+        return versions
+    previous = {
+        newer.history_id: older for newer, older in zip(versions, versions[1:], strict=False)
+    }
+    oldest = versions[-1]
+    previous[oldest.history_id] = version_before(oldest)
+    found = fields_changed(model, versions, previous)
+    for version in versions:
+        version.fields_changed = found.get(version.history_id, [])
+    return versions
+
+
+def records_with_previous(model, history_ids):
+    """The records ``history_ids`` of ``model`` and the version before each.
+
+    One query: the records, and (in a subquery) the newest earlier record of
+    the same object for each. Returns (records, {history id: previous record}).
+    """
+    history = model.history.model
+    earlier = (
+        history.objects.filter(id=models.OuterRef("id"))
+        .filter(
+            models.Q(history_date__lt=models.OuterRef("history_date"))
+            | models.Q(
+                history_date=models.OuterRef("history_date"),
+                history_id__lt=models.OuterRef("history_id"),
+            )
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    before = history.objects.filter(history_id__in=history_ids).annotate(previous=Subquery(earlier))
+    previous_ids = before.values("previous")
+    rows = list(
+        history.objects.filter(
+            models.Q(history_id__in=history_ids) | models.Q(history_id__in=previous_ids)
+        )
+    )
+    by_object = {}
+    for row in rows:
+        by_object.setdefault(row.id, []).append(row)
+    asked = set(history_ids)
+    wanted = [row for row in rows if row.history_id in asked]
+    previous = {}
+    for record in wanted:
+        key = (record.history_date, record.history_id)
+        older = [r for r in by_object[record.id] if (r.history_date, r.history_id) < key]
+        if older:
+            previous[record.history_id] = max(older, key=lambda r: (r.history_date, r.history_id))
+    return wanted, previous
+
+
+def name_fields_changed_in(changes):
+    """Give each row of the Change index its ``fields_changed``.
+
+    One query per tracked model on the page (two for events), whatever the
+    number of rows.
+    """
+    ids_by_model = {}
+    for change in changes:
+        ids_by_model.setdefault(change.model, []).append(change.history_id)
+    found = {}
+    for name, history_ids in ids_by_model.items():
+        model = tracked_model(name)
+        if model is None:
+            continue
+        records, previous = records_with_previous(model, history_ids)
+        labels = fields_changed(model, records, previous)
+        found.update({(name, hid): fields for hid, fields in labels.items()})
+    for change in changes:
+        change.fields_changed = found.get((change.model, change.history_id), [])
+    return changes
+
+
 # --- restoring ----------------------------------------------------------------------
 
 
 def restore_summary(record, summary=""):
-    when = date_format(timezone.localtime(record.history_date), "j M Y H:i")
+    when = date_format(timezone.localtime(record.history_date), "j M Y H:i T")
     text = f"Restored version of {when}"
     return f"{text}: {summary}" if summary else text
 
@@ -549,7 +663,7 @@ def plan_at(slug, moment):
 
 
 def describe(moment):
-    return date_format(timezone.localtime(moment), "j M Y H:i")
+    return date_format(timezone.localtime(moment), "j M Y H:i T")
 
 
 # --- recent changes ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ copy can be refused instead of silently overwriting someone else's work.
 
 import functools
 import uuid
+import zoneinfo
 
 from django.apps import apps
 from django.conf import settings
@@ -67,6 +68,11 @@ class Tracked(models.Model):
             if field.editable and not field.primary_key and field.name not in changes
         }
         return type(self)(**values, **changes)
+
+    @property
+    def record_name(self):
+        """The record named with its kind, for lists that mix kinds: Party “Russia”."""
+        return f"{str(self._meta.verbose_name).capitalize()} “{self}”"
 
     def save_checked(self, expected_version, summary="", user=None):
         """Save if nobody else saved since ``expected_version`` was read.
@@ -158,7 +164,7 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrgg
 
 
 def not_reserved_slug(value):
-    """ "new" is taken by the create pages (/plans/new/, /parties/new/)."""
+    """ "new" is taken by the create pages (/plans/new/, /parties/new/, /events/new/ ...)."""
     if value == "new":
         raise ValidationError('"new" is reserved for the page that creates one; choose another.')
 
@@ -216,7 +222,7 @@ class Party(Tracked):
 
 
 class Actor(Tracked):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     name = models.CharField(max_length=120)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="actors")
     role = models.CharField(max_length=200, blank=True)
@@ -234,6 +240,9 @@ class Actor(Tracked):
         return (self.slug,)
 
     natural_key.dependencies = ["tracker.party"]
+
+    def get_absolute_url(self):
+        return reverse("actor_detail", args=[self.slug])
 
 
 class Source(Tracked):
@@ -372,6 +381,10 @@ class Component(Tracked):
     def __str__(self):
         return f"{self.plan.short_title} · component {self.number}: {self.title}"
 
+    @property
+    def record_name(self):
+        return f"Component {self.number} of {self.plan.short_title}: {self.title}"
+
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
 
@@ -450,6 +463,10 @@ class Point(Tracked):
 
     def __str__(self):
         return f"{self.plan.short_title} · {self.number}. {self.title}"
+
+    @property
+    def record_name(self):
+        return f"Point {self.number} of {self.plan.short_title}: {self.title}"
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
@@ -591,7 +608,7 @@ class Event(Tracked):
         VISIT = "visit", "Visit"
         OTHER = "other", "Other"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     occurred_on = models.DateField()
@@ -618,6 +635,9 @@ class Event(Tracked):
         return (self.slug,)
 
     natural_key.dependencies = ["tracker.party", "tracker.source"]
+
+    def get_absolute_url(self):
+        return reverse("event_detail", args=[self.slug])
 
 
 class Change(models.Model):
@@ -699,3 +719,43 @@ def tracked_models():
     config = apps.get_app_config("tracker")
     tracked = [model for model in config.get_models() if issubclass(model, Tracked)]
     return tuple(sort_dependencies([(config, tracked)], allow_cycles=True))
+
+def time_zone_names():
+    """Every IANA time zone name this system knows, sorted (read once per process)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def valid_time_zone(value):
+    if value not in time_zone_names():
+        raise ValidationError(f"“{value}” is not a time zone: choose one from the list.")
+
+
+class Profile(models.Model):
+    """A user's own settings: the time zone the site shows times in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[valid_time_zone])
+
+    class Meta:
+        ordering = ["user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(time_zone=""), name="tracker_profile_time_zone_set"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("user_settings")
+
+    @classmethod
+    def time_zone_of(cls, user):
+        """The user's time zone name; UTC for anonymous users and those who never chose."""
+        if not user.is_authenticated:
+            return "UTC"
+        chosen = cls.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        return chosen if chosen in time_zone_names() else "UTC"

@@ -646,6 +646,7 @@ class ObjectChange:
     index: int
     line: int
     fields: list = field(default_factory=list)
+    name: str = ""  # the record named with its kind: "Point 21 of US 28: Territory"
 
     def signature(self):
         parts = [self.action, self.label, self.key]
@@ -685,12 +686,30 @@ class Preview:
         return totals
 
     @property
-    def listed(self):
-        return self.changes[:PREVIEW_ROWS]
+    def changed(self):
+        """The objects created or updated, listed first on the web preview."""
+        return [change for change in self.changes if change.action != "unchanged"][:PREVIEW_ROWS]
 
     @property
-    def unlisted(self):
-        return max(0, len(self.changes) - PREVIEW_ROWS)
+    def unchanged(self):
+        return [change for change in self.changes if change.action == "unchanged"][:PREVIEW_ROWS]
+
+    @property
+    def changed_unlisted(self):
+        totals = self.totals
+        return max(0, totals["created"] + totals["updated"] - PREVIEW_ROWS)
+
+    @property
+    def unchanged_unlisted(self):
+        return max(0, self.totals["unchanged"] - PREVIEW_ROWS)
+
+    @property
+    def kinds(self):
+        """``counts`` keyed by the plural record name ("Points") instead of the model label."""
+        return {
+            str(LABELS[label]._meta.verbose_name_plural).capitalize(): row
+            for label, row in self.counts.items()
+        }
 
     def summary(self):
         totals = self.totals
@@ -848,6 +867,7 @@ class _Run:
                 entry.index,
                 entry.line,
                 changes,
+                obj.record_name[:300],
             )
         )
 

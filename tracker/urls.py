@@ -4,15 +4,25 @@ from django.urls import include, path
 from .views import analysis as analysis_views
 from .views import editing as editing_views
 from .views import history as history_views
+from .views import lists as list_views
 from .views import matrix as matrix_views
 from .views import pages
+from .views import records as record_views
+from .views import site as site_views
 from .views import transfer as transfer_views
 
 urlpatterns = [
     # Reading the record
     path("", pages.overview, name="overview"),
     path("healthz", pages.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     # Editing: before the detail pages, which would take "new" for a slug
+    path("plans/", list_views.plan_list, name="plan_list"),
+    path("parties/", list_views.party_list, name="party_list"),
+    path("actors/", list_views.actor_list, name="actor_list"),
+    path("sources/", list_views.source_list, name="source_list"),
+    path("events/", list_views.event_list, name="event_list"),
+    path("actors/new/", record_views.actor_new, name="actor_new"),
     path("plans/new/", editing_views.plan_create, name="plan_create"),
     path("parties/new/", editing_views.party_create, name="party_create"),
     path("parties.css", pages.party_colours, name="party_colours"),
@@ -21,6 +31,7 @@ urlpatterns = [
     path("parties/<slug:slug>/", pages.party_detail, name="party_detail"),
     path("sources/<int:pk>/", pages.source_detail, name="source_detail"),
     path("positions/<uuid:uid>/", pages.position_detail, name="position_detail"),
+    path("actors/<slug:slug>/", record_views.actor_detail, name="actor_detail"),
     # Analysis
     path("compare/", analysis_views.compare, name="compare"),
     path("plans/<slug:slug>/components/", analysis_views.plan_components, name="plan_components"),
@@ -103,6 +114,7 @@ urlpatterns = [
     path("sources/<int:pk>/edit/", editing_views.source_edit, name="source_edit"),
     path("sources/<int:pk>/delete/", editing_views.source_delete, name="source_delete"),
     path("events/new/", editing_views.event_create, name="event_create"),
+    path("events/<slug:slug>/", record_views.event_detail, name="event_detail"),
     path("events/<slug:slug>/edit/", editing_views.event_edit, name="event_edit"),
     path("events/<slug:slug>/delete/", editing_views.event_delete, name="event_delete"),
     path("positions/<uuid:uid>/edit/", editing_views.position_edit, name="position_edit"),
@@ -116,6 +128,7 @@ urlpatterns = [
     path("import/apply/", transfer_views.import_apply, name="import_apply"),
     path("import/cancel/", transfer_views.import_cancel, name="import_cancel"),
     # Accounts and admin
+    path("settings/", site_views.user_settings, name="user_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

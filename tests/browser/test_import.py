@@ -15,6 +15,7 @@ def test_an_analyst_uploads_previews_and_applies_a_fixture(page, browser_analyst
     path.write_text(json.dumps(items, indent=2), encoding="utf-8")
 
     sign_in(page, "anna")
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Fixture file").set_input_files(str(path))
     page.get_by_role("button", name="Preview the import").click()
@@ -38,6 +39,7 @@ def test_an_analyst_uploads_previews_and_applies_a_fixture(page, browser_analyst
 
 def test_a_viewer_sees_no_import_link_but_can_export(page, browser_viewer, transactional_db):
     sign_in(page, "vera")
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()
     assert page.get_by_role("link", name="Import", exact=True).count() == 0
     page.get_by_role("link", name="Export", exact=True).click()
     page.wait_for_selector("h1:has-text('Export')")

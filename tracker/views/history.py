@@ -92,6 +92,7 @@ def history_context(request, model, pk):
     )
     if not page.object_list:
         raise Http404(f"No history is recorded for {model._meta.verbose_name} #{pk}.")
+    page.object_list = history.name_fields_changed(model, list(page.object_list))
     context = {"model_name": model._meta.model_name, "verbose_name": model._meta.verbose_name}
     context.update(label=label, current=current, page=page, pk=pk)
     context["latest_id"] = page.object_list[0].history_id if page.number == 1 else None
@@ -197,6 +198,7 @@ def recent_changes(request):
         after=form.cleaned_data["after"],
         size=CHANGES_PER_PAGE,
     )
+    history.name_fields_changed_in(rows)
     query = request.GET.copy()
     for key in ("before", "after"):
         query.pop(key, None)

@@ -2,13 +2,13 @@
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .. import history, stances
+from .. import dashboard, history, stances
 from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 from ..stances import StanceTable
 
@@ -27,17 +27,22 @@ def healthz(request):
 
 @require_GET
 def overview(request):
-    plans = Plan.objects.select_related("authored_by").annotate(point_count=Count("points"))
+    """The dashboard: the last week, the latest positions, the plans by date."""
+    plans = (
+        Plan.objects.select_related("authored_by")
+        .annotate(point_count=Count("points"))
+        .order_by(F("presented_on").desc(nulls_last=True), "title")[: dashboard.PLANS]
+    )
     counts = {
         "parties": Party.objects.count(),
         "points": Point.objects.count(),
         "positions": Position.objects.count(),
         "events": Event.objects.count(),
     }
-    events = Event.objects.select_related("source")[:8]
-    return render(
-        request, "tracker/overview.html", {"plans": plans, "counts": counts, "events": events}
-    )
+    latest = Position.objects.with_subject().latest_first()[: dashboard.LATEST_POSITIONS]
+    context = {"plans": plans, "counts": counts, "positions": latest}
+    context["week"] = dashboard.last_week()
+    return render(request, "tracker/overview.html", context)
 
 
 @require_GET

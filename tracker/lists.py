@@ -1,0 +1,315 @@
+"""The list pages' GET forms: what may be sorted and filtered, and the rows that match.
+
+Each list's query string goes through one of these forms, so a bad ``?sort=``,
+``?page=`` or date makes the form invalid (the page answers 400 with the error
+shown) instead of raising from ``int()`` or a date overflow.
+"""
+
+from django import forms
+from django.db import models
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from .models import Actor, Event, Party, Plan, Position, Source
+
+PER_PAGE = 25
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+def count_of(model, field):
+    """How many ``model`` rows point at the outer row through ``field``, as a subquery."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def latest_of(model, field, date_field):
+    """The newest ``date_field`` among the ``model`` rows pointing at the outer row."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by(F(date_field).desc())
+        .values(date_field)[:1]
+    )
+    return Subquery(rows)
+
+
+def ordered(expression, descending):
+    """Nulls last either way, on SQLite and PostgreSQL alike."""
+    expression = F(expression) if isinstance(expression, str) else expression
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+
+class ListForm(forms.Form):
+    """Sort, text search and page; subclasses add their filters and name their columns.
+
+    ``SORTS`` maps a sort key (as in ``?sort=title``, ``?sort=-title`` for the
+    reverse) to its label and the fields it orders by.
+    """
+
+    SORTS = {}
+    DEFAULT_SORT = ""
+    SEARCHED = ()
+    url_name = ""
+
+    q = forms.CharField(label="Containing", required=False, max_length=200)
+    sort = forms.ChoiceField(label="Sort by", required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        choices = []
+        for key, (label, _) in self.SORTS.items():
+            choices += [(key, f"{label} ↑"), (f"-{key}", f"{label} ↓")]
+        self.fields["sort"].choices = [("", "Default")] + choices
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("“From” is after “to”.")
+        return data
+
+    @property
+    def sort_key(self):
+        return (self.is_valid() and self.cleaned_data["sort"]) or self.DEFAULT_SORT
+
+    def filter_fields(self):
+        """The visible filters, in the order they are shown (sort last, page never)."""
+        return [field for field in self if field.name not in ("page", "sort")] + [self["sort"]]
+
+    def rows(self):
+        """The matching rows in the chosen order (call only on a valid form)."""
+        data = self.cleaned_data
+        rows = self.base()
+        for word in data["q"].split():
+            rows = rows.filter(
+                models.Q.create([(f"{f}__icontains", word) for f in self.SEARCHED], connector="OR")
+            )
+        rows = self.filtered(rows, data)
+        key = self.sort_key
+        _, fields = self.SORTS[key.lstrip("-")]
+        return rows.order_by(*(ordered(f, key.startswith("-")) for f in fields), "pk")
+
+    def base(self):
+        raise NotImplementedError
+
+    def filtered(self, rows, data):
+        return rows
+
+    def query(self, **changes):
+        """This page's query string with ``changes`` (None removes a parameter).
+
+        The form is bound to ``request.GET`` (a QueryDict), even when empty.
+        """
+        params = self.data.copy()
+        for key, value in changes.items():
+            params.pop(key, None)
+            if value is not None:
+                params[key] = value
+        for key in [k for k, v in params.lists() if v == [""]]:
+            del params[key]
+        return params.urlencode()
+
+    @property
+    def query_without_page(self):
+        return self.query(page=None)
+
+    def columns(self):
+        """The sortable columns' headers: label, link (sorting by it, or reversing) and state."""
+        current = self.sort_key
+        headers = {}
+        for key, (label, _) in self.SORTS.items():
+            state = None
+            if current == key:
+                state, target = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                state, target = "descending", key
+            else:
+                target = key
+            headers[key] = {"label": label, "url": "?" + self.query(sort=target, page=None)}
+            headers[key]["state"] = state
+        return headers
+
+    def list_url(self):
+        return reverse(self.url_name)
+
+
+def party_choice(label="Party", empty="Any party"):
+    return forms.ModelChoiceField(
+        Party.objects.all(), to_field_name="slug", required=False, label=label, empty_label=empty
+    )
+
+
+def kind_choice(kinds, empty="Any kind"):
+    return forms.ChoiceField(choices=[("", empty), *kinds.choices], required=False, label="Kind")
+
+
+class PlanListForm(ListForm):
+    SORTS = {
+        "date": ("Date", ["presented_on", "title"]),
+        "title": ("Plan", ["title"]),
+        "status": ("Status", ["status", "presented_on"]),
+        "points": ("Points", ["point_count", "presented_on"]),
+    }
+    DEFAULT_SORT = "-date"
+    SEARCHED = ("title", "short_title", "description")
+    url_name = "plan_list"
+
+    status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
+    party = party_choice("Authored by")
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
+
+    def base(self):
+        return Plan.objects.select_related("authored_by").annotate(point_count=Count("points"))
+
+    def filtered(self, rows, data):
+        if data["status"]:
+            rows = rows.filter(status=data["status"])
+        if data["party"]:
+            rows = rows.filter(authored_by=data["party"])
+        if data["start"]:
+            rows = rows.filter(presented_on__gte=data["start"])
+        if data["end"]:
+            rows = rows.filter(presented_on__lte=data["end"])
+        return rows
+
+
+KIND_ORDER = models.Case(
+    *(models.When(kind=kind, then=n) for n, kind in enumerate(Party.Kind.values)),
+    default=len(Party.Kind.values),
+)
+
+
+class PartyListForm(ListForm):
+    SORTS = {
+        "kind": ("Kind", [KIND_ORDER, "order", "name"]),
+        "name": ("Party", ["name"]),
+        "actors": ("Actors", ["actor_count", "name"]),
+        "positions": ("Positions", ["position_count", "name"]),
+        "latest": ("Latest position", ["last_stated", "name"]),
+    }
+    DEFAULT_SORT = "kind"
+    SEARCHED = ("name", "short_name", "description")
+    url_name = "party_list"
+
+    kind = kind_choice(Party.Kind)
+
+    def base(self):
+        return Party.objects.annotate(
+            actor_count=count_of(Actor, "party"),
+            position_count=count_of(Position, "party"),
+            last_stated=latest_of(Position, "party", "stated_on"),
+        )
+
+    def filtered(self, rows, data):
+        return rows.filter(kind=data["kind"]) if data["kind"] else rows
+
+    @property
+    def grouped(self):
+        """Rows are shown under a heading per kind when sorted by kind."""
+        return self.sort_key.lstrip("-") == "kind"
+
+
+class ActorListForm(ListForm):
+    SORTS = {
+        "name": ("Name", ["name"]),
+        "party": ("Party", ["party__name", "name"]),
+        "positions": ("Positions voiced", ["position_count", "name"]),
+        "latest": ("Latest", ["last_stated", "name"]),
+    }
+    DEFAULT_SORT = "name"
+    SEARCHED = ("name", "role")
+    url_name = "actor_list"
+
+    party = party_choice()
+
+    def base(self):
+        return Actor.objects.select_related("party").annotate(
+            position_count=count_of(Position, "speaker"),
+            last_stated=latest_of(Position, "speaker", "stated_on"),
+        )
+
+    def filtered(self, rows, data):
+        return rows.filter(party=data["party"]) if data["party"] else rows
+
+    @property
+    def new_query(self):
+        """A new actor from a list filtered by party starts in that party."""
+        party = self.is_valid() and self.cleaned_data["party"]
+        return f"party={party.slug}" if party else ""
+
+
+class SourceListForm(ListForm):
+    SORTS = {
+        "date": ("Date", ["published_on", "title"]),
+        "title": ("Title", ["title"]),
+        "publisher": ("Publisher", ["publisher", "title"]),
+        "positions": ("Positions citing it", ["position_count", "title"]),
+    }
+    DEFAULT_SORT = "-date"
+    SEARCHED = ("title", "publisher", "author")
+    url_name = "source_list"
+
+    kind = kind_choice(Source.Kind)
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
+
+    def base(self):
+        return Source.objects.defer("full_text").annotate(
+            position_count=count_of(Position, "source")
+        )
+
+    def filtered(self, rows, data):
+        if data["kind"]:
+            rows = rows.filter(kind=data["kind"])
+        if data["start"]:
+            rows = rows.filter(published_on__gte=data["start"])
+        if data["end"]:
+            rows = rows.filter(published_on__lte=data["end"])
+        return rows
+
+
+class EventListForm(ListForm):
+    SORTS = {
+        "date": ("Date", ["occurred_on", "title"]),
+        "title": ("Event", ["title"]),
+        "kind": ("Kind", ["kind", "occurred_on"]),
+    }
+    DEFAULT_SORT = "-date"
+    SEARCHED = ("title", "location", "description")
+    url_name = "event_list"
+
+    kind = kind_choice(Event.Kind)
+    party = party_choice()
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
+
+    def base(self):
+        return Event.objects.select_related("source").prefetch_related("parties")
+
+    def filtered(self, rows, data):
+        if data["kind"]:
+            rows = rows.filter(kind=data["kind"])
+        if data["party"]:
+            rows = rows.filter(parties=data["party"])
+        if data["start"]:
+            rows = rows.filter(occurred_on__gte=data["start"])
+        if data["end"]:
+            rows = rows.filter(occurred_on__lte=data["end"])
+        return rows

@@ -1,0 +1,37 @@
+"""The pages of events and actors, and a new actor for any party."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ..forms import ActorForm
+from ..models import Actor, Event, Party
+from .editing import GET_POST, OBJECT_FORM, bound, can, object_context, save_page
+
+POSITIONS_PER_PAGE = 50
+
+
+@require_GET
+def event_detail(request, slug):
+    event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
+    parties = event.parties.all()
+    return render(request, "tracker/event_detail.html", {"event": event, "parties": parties})
+
+
+@require_GET
+def actor_detail(request, slug):
+    actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
+    positions = actor.positions.with_subject().latest_first()
+    page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tracker/actor_detail.html", {"actor": actor, "page": page})
+
+
+@GET_POST
+@can("tracker.add_actor")
+def actor_new(request):
+    """A new actor, the party chosen in the form (``?party=<slug>`` preselects one)."""
+    party = Party.objects.filter(slug=request.GET.get("party") or "").first()
+    form = ActorForm(bound(request), initial={"party": party})
+    context = object_context("actor", cancel_url=reverse("actor_list"))
+    return save_page(request, form, OBJECT_FORM, context)
