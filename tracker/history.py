@@ -120,14 +120,24 @@ def party_concerned(instance):
     return getattr(instance, "party_id", None)
 
 
+def remember_name(instance):
+    """Called before a delete (pre_delete), while everything the name mentions exists.
+
+    A cascade deletes rows in no fixed order when the relation is nullable:
+    by the time a deleted position is recorded, its point may be gone.
+    """
+    instance._recorded_name = str(instance)
+
+
 def change_for(history_instance, instance=None):
     instance = instance if instance is not None else build_instance(history_instance)
+    name = getattr(instance, "_recorded_name", None) or str(instance)
     return Change(
         changed_at=history_instance.history_date,
         user_id=history_instance.history_user_id,
         model=model_name(history_instance),
         object_id=history_instance.id,
-        object_repr=str(instance)[:300],
+        object_repr=name[:300],
         history_id=history_instance.history_id,
         action=history_instance.history_type,
         summary=history_instance.history_change_reason or "",
