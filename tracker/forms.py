@@ -13,7 +13,6 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .merge import CONFLICT, MINE, THEIRS, merge
-
 from .models import (
     Actor,
     Component,
@@ -51,7 +50,7 @@ class ConflictChoices:
     "keep theirs / use mine" radio, ``keep_<name>``.
     """
 
-    def add_conflict_choices(self, allowed):
+    def add_conflict_choices(self, allowed, choices=None):
         source = self.data if self.is_bound else self.initial
         names = str(source.get(self.add_prefix("conflicts"), "") or "").split()
         self.conflicting = [name for name in dict.fromkeys(names) if name in allowed]
@@ -59,7 +58,7 @@ class ConflictChoices:
             label = allowed[name]
             self.fields[choice_name(name)] = forms.ChoiceField(
                 label=f"{label}: which to keep",
-                choices=KEEP_CHOICES,
+                choices=choices or KEEP_CHOICES,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Choose which {label.lower()} to keep."},
             )
