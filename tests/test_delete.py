@@ -103,16 +103,23 @@ def test_restoring_the_component_and_the_point_brings_the_link_back(analyst_clie
     assert_history_agrees_with_the_live_data()
 
 
-def test_the_plan_as_of_after_a_component_delete_matches_the_live_plan(analyst_client, point):
+def test_the_plan_as_of_now_matches_the_live_plan_after_a_component_comes_back(
+    analyst_client, point
+):
+    """Deleted, then restored: the point stays unassigned, live and as of now alike."""
     component = point.component
     url = reverse("component_delete", args=[point.plan.slug, component.number])
-    analyst_client.post(url, {"version": component.version}, follow=True)  # reads the message
-    response = analyst_client.get(
-        reverse("plan_detail", args=[point.plan.slug]), {"as_of": timezone.now().isoformat()}
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Not assigned to a component" in body and "Peace framework" not in body
+    analyst_client.post(url, {"version": component.version})
+    deletion = Component.history.filter(id=component.pk).first()
+    restore = reverse("restore_version", args=["component", component.pk])
+    analyst_client.post(restore, {"version": deletion.history_id, "current": 0}, follow=True)
+    plan_url = reverse("plan_detail", args=[point.plan.slug])
+    live = analyst_client.get(plan_url).content.decode()
+    as_of = analyst_client.get(plan_url, {"as_of": timezone.now().isoformat()})
+    assert as_of.status_code == 200
+    for body in (live, as_of.content.decode()):
+        unassigned = body.index("Not assigned to a component")
+        assert body.index("Territory", unassigned) > unassigned
 
 
 # Actors: a quote's speaker is evidence (PROTECT) --------------------------------------------
