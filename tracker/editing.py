@@ -183,6 +183,10 @@ class Outcome:
     def saved(self):
         return self.obj is not None
 
+    def message(self, saved):
+        """``saved`` ("Saved: …."), and how the edit was merged, if it was."""
+        return f"{saved} {self.merge.summary()}" if self.merge else saved
+
 
 def save_merging(form, user, save=save_form):
     """Save ``form``; if someone saved the record since it was opened, merge field by field.

@@ -138,7 +138,8 @@ class TrackedForm(ConflictChoices, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         for name in self.chosen_theirs():
-            self.keep_theirs(name)
+            if name in self.fields:  # not a field a subclass removed
+                self.keep_theirs(name)
         return cleaned
 
     def keep_theirs(self, name):

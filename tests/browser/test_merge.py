@@ -62,3 +62,29 @@ def test_a_field_both_changed_is_shown_side_by_side_and_the_second_chooses(
     assert saved.text == "Crimea recognised de facto."
     assert saved.notes == "Per the Geneva readout."
     assert saved.version == point.version + 2
+
+
+def test_a_restore_over_a_newer_save_shows_the_merge_first(page, new_page, browser_analyst, point):
+    first = point.history.get()
+    anna, boris, other = two_analysts(page, new_page, point)
+    anna.get_by_label("Title").fill("Vandalised")
+    anna.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
+
+    other.goto(f"{point.get_absolute_url()}history/")
+    page.goto(f"{point.get_absolute_url()}edit/")
+    anna.get_by_label("Text").fill("Crimea recognised de facto.")
+    anna.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
+
+    other.locator(f"#v{first.history_id}").get_by_role("button", name="Restore").click()
+    merged = other.locator("form#restore-merge")
+    expect(merged).to_contain_text("Nothing was restored yet")
+    expect(merged).to_contain_text("Restored as in that version: title")
+    screenshot(other, "merge-restore")
+    assert Point.objects.get(pk=point.pk).title == "Vandalised"
+
+    merged.get_by_role("button", name="Restore, merged").click()
+    expect(other.locator(".messages")).to_contain_text("Restored version of")
+    saved = Point.objects.get(pk=point.pk)
+    assert (saved.title, saved.text) == ("Territory", "Crimea recognised de facto.")

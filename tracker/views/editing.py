@@ -102,11 +102,6 @@ def next_url(request, default):
     return default
 
 
-def saved_message(outcome):
-    message = f"Saved: {outcome.obj}."
-    return f"{message} {outcome.merge.summary()}" if outcome.merge else message
-
-
 def save_page(request, form, template, context, *, success=None, save=save_form):
     """Validate and save ``form``; answer with a redirect, 422, or a 409 conflict.
 
@@ -122,8 +117,8 @@ def save_page(request, form, template, context, *, success=None, save=save_form)
     if not outcome.saved:
         context.update(form=outcome.form, conflict=outcome.merge)
         return respond(request, template, context, status=409)
-    messages.success(request, saved_message(outcome))
     obj = outcome.obj
+    messages.success(request, outcome.message(f"Saved: {obj}."))
     return redirect(next_url(request, success(obj) if success else obj.get_absolute_url()))
 
 
@@ -418,8 +413,7 @@ def point_field_edit(request, slug, number, field):
         return respond(request, template, context, status=409, partial="field-form")
     if not request.htmx:
         label = form.fields[field].label.lower()
-        merged = f" {outcome.merge.summary()}" if outcome.merge else ""
-        messages.success(request, f"Saved the {label} of {point}.{merged}")
+        messages.success(request, outcome.message(f"Saved the {label} of {point}."))
         return redirect(point)
     return show_field(request, point, field, saved=True)
 
