@@ -130,7 +130,7 @@ def test_restore_brings_back_an_earlier_version_as_a_new_change(analyst_client, 
     edit(point, analyst, "", title="Something else")
     response = analyst_client.post(
         reverse("restore_version", args=["point", point.pk]),
-        {"version": original.history_id, "summary": "vandalism"},
+        {"version": original.history_id, "current": 2, "summary": "vandalism"},
     )
     assert response.status_code == 302
     point.refresh_from_db()
@@ -152,7 +152,8 @@ def test_restore_recreates_a_deleted_object_with_its_relations(
     position.delete()
     deletion = Position.history.filter(id=pk).first()
     response = analyst_client.post(
-        reverse("restore_version", args=["position", pk]), {"version": deletion.history_id}
+        reverse("restore_version", args=["position", pk]),
+        {"version": deletion.history_id, "current": 0},
     )
     assert response.status_code == 302
     restored = Position.objects.get(pk=pk)
@@ -168,7 +169,7 @@ def test_restore_reports_a_nullable_relation_that_is_gone(analyst_client, analys
     deletion = Position.history.filter(id=pk).first()
     response = analyst_client.post(
         reverse("restore_version", args=["position", pk]),
-        {"version": deletion.history_id},
+        {"version": deletion.history_id, "current": 0},
         follow=True,
     )
     assert Position.objects.get(pk=pk).speaker is None
@@ -183,7 +184,8 @@ def test_restore_refuses_when_a_required_relation_is_gone(analyst_client, analys
     Party.objects.filter(pk=russia_pk).delete()
     before = Change.objects.count()
     response = analyst_client.post(
-        reverse("restore_version", args=["actor", version.id]), {"version": version.history_id}
+        reverse("restore_version", args=["actor", version.id]),
+        {"version": version.history_id, "current": 0},
     )
     assert response.status_code == 409
     assert "no longer exists" in response.content.decode()
@@ -212,7 +214,7 @@ def test_restore_of_a_version_of_another_object_changes_nothing(analyst_client, 
     other = Point.objects.create(plan=plan, number=22, title="Other", text="t")
     response = analyst_client.post(
         reverse("restore_version", args=["point", point.pk]),
-        {"version": other.history.get().history_id},
+        {"version": other.history.get().history_id, "current": 1},
     )
     assert response.status_code == 404
     point.refresh_from_db()
@@ -229,7 +231,8 @@ def test_restore_refuses_a_slug_now_taken_by_another_object(analyst_client, anal
     edit(russia, analyst, "", slug="russian-federation")
     Party.objects.create(slug="russia", name="Another", short_name="AN")
     response = analyst_client.post(
-        reverse("restore_version", args=["party", russia.pk]), {"version": first.history_id}
+        reverse("restore_version", args=["party", russia.pk]),
+        {"version": first.history_id, "current": 2},
     )
     assert response.status_code == 409
     russia.refresh_from_db()

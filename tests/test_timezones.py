@@ -56,7 +56,8 @@ def test_a_restore_summary_names_the_zone_of_the_version(client, analyst, change
     first = changed_point.history.order_by("history_id").first()
     client.force_login(in_kyiv(analyst))
     client.post(
-        reverse("restore_version", args=["point", changed_point.pk]), {"version": first.history_id}
+        reverse("restore_version", args=["point", changed_point.pk]),
+        {"version": first.history_id, "current": changed_point.version},
     )
     newest = changed_point.history.order_by("-history_id").first()
     assert newest.history_change_reason == "Restored version of 27 Nov 2025 20:04 EET"

@@ -1,11 +1,16 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
+from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from .editing import delete_checked
 from .history import restore_summary
+from .merge import merge
 from .models import (
     Actor,
     Change,
@@ -43,14 +48,67 @@ class TrackedAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = type(self.instance).objects.filter(pk=self.instance.pk)
-            version = current.values_list("version", flat=True).first()
-            if cleaned.get("loaded_version") != version:
-                raise forms.ValidationError(
-                    "Someone else saved this record after you opened it. Open it again "
-                    "to see their changes, then re-apply yours."
-                )
+            current = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            if current is None:
+                raise forms.ValidationError("Someone else deleted this record meanwhile.")
+            if cleaned.get("loaded_version") != current.version:
+                self.merge_with(current, cleaned)
         return cleaned
+
+    def merge_with(self, current, cleaned):
+        """Merge this stale submission with ``current``, field by field.
+
+        The form moves on to the current version with their value wherever
+        only they changed a field; a field both changed is marked with their
+        value and keeps yours, and the save waits for the editor to look.
+        """
+        names = [name for name in self.fields if name in cleaned and self.is_model_field(name)]
+        merged = merge(current, cleaned.get("loaded_version"), {n: cleaned[n] for n in names})
+        self.merged = merged
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = str(current.version)
+        cleaned["loaded_version"] = current.version
+        for theirs in merged.theirs:
+            field = self.fields[theirs.name]
+            value = field.prepare_value(model_to_dict(current, [theirs.name])[theirs.name])
+            cleaned[theirs.name] = field.clean(value)
+            put(data, self.add_prefix(theirs.name), field, value)
+        self.data = data
+        if merged.conflicts:
+            for conflict in merged.conflicts:
+                their_value = conflict.theirs_text or "(empty)"
+                self.add_error(
+                    conflict.name,
+                    f"Changed by both: theirs is “{their_value}”. The field holds yours: "
+                    "save again to keep it, or change it.",
+                )
+            raise forms.ValidationError(
+                "Someone else saved this record after you opened it. Their changes to "
+                "fields you did not change are now in the form; the fields you both "
+                "changed are marked below with their value. Nothing is saved yet."
+            )
+
+    def is_model_field(self, name):
+        try:
+            self._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        return True
+
+
+def put(data, key, field, value):
+    """Write a field's prepared value into form data, as its widget would send it."""
+    if isinstance(field, forms.BooleanField):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif isinstance(value, list | tuple | set | frozenset):
+        data.setlist(key, [str(v) for v in value])
+    elif isinstance(value, datetime.date):
+        data[key] = value.isoformat()
+    else:
+        data[key] = "" if value is None else str(value)
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -76,6 +134,8 @@ class TrackedAdmin(SimpleHistoryAdmin):
             # Check and bump in one UPDATE: the form's check in clean() can be
             # overtaken by another process's save before this line runs.
             obj.save_checked(form.cleaned_data["loaded_version"], summary, request.user)
+            if getattr(form, "merged", None):
+                messages.info(request, form.merged.summary())
             return
         if summary:
             obj._change_reason = summary
@@ -95,6 +155,14 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 "changed. Their version is shown below: re-apply your change to it.",
             )
             return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request, obj):
+        # Through the same path as the site: everything the delete changes is recorded.
+        delete_checked(obj, obj.version, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_checked(obj, obj.version, user=request.user)
 
     def revert_disabled(self, request, obj=None):
         return super().revert_disabled(request, obj) or not request.user.has_perm(

@@ -9,8 +9,10 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from .merge import CONFLICT, MINE, THEIRS, merge
 from .models import (
     Actor,
     Component,
@@ -41,10 +43,53 @@ def not_in_future(value):
     return value
 
 
-class TrackedForm(forms.ModelForm):
-    """A ModelForm with the loaded version and an edit summary."""
+class ConflictChoices:
+    """For a form offered again after a conflict: a choice per field both sides changed.
+
+    The hidden ``conflicts`` field names those fields; each gets a required
+    "keep theirs / use mine" radio, ``keep_<name>``.
+    """
+
+    def add_conflict_choices(self, allowed, choices=None):
+        source = self.data if self.is_bound else self.initial
+        names = str(source.get(self.add_prefix("conflicts"), "") or "").split()
+        self.conflicting = [name for name in dict.fromkeys(names) if name in allowed]
+        for name in self.conflicting:
+            label = allowed[name]
+            self.fields[choice_name(name)] = forms.ChoiceField(
+                label=f"{label}: which to keep",
+                choices=choices or KEEP_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose which {label.lower()} to keep."},
+            )
+
+    @property
+    def choice_fields(self):
+        return [self[choice_name(name)] for name in self.conflicting]
+
+    def chosen_theirs(self):
+        data = getattr(self, "cleaned_data", {})
+        return [name for name in self.conflicting if data.get(choice_name(name)) == THEIRS]
+
+
+KEEP_CHOICES = [(THEIRS, "Keep theirs"), (MINE, "Use mine (the value in the form)")]
+
+
+def choice_name(name):
+    return f"keep_{name}"
+
+
+class TrackedForm(ConflictChoices, forms.ModelForm):
+    """A ModelForm with the loaded version and an edit summary.
+
+    A save refused by the version check is merged with the current record
+    (``merge_with``): the form is then saved again with the merged values
+    (``rebased``) or offered again with a choice per conflicting field
+    (``offered_again``).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
     edit_summary = forms.CharField(
         label="Edit summary",
         required=False,
@@ -65,6 +110,7 @@ class TrackedForm(forms.ModelForm):
                 field.widget.attrs["maxlength"] = str(limit)
             if isinstance(model_field, models.DateField):
                 field.widget = DateInput()
+        self.add_conflict_choices({name: self.fields[name].label for name in self.merged_fields()})
 
     def model_field(self, name):
         try:
@@ -72,24 +118,81 @@ class TrackedForm(forms.ModelForm):
         except FieldDoesNotExist:  # a form-only field
             return None
 
+    def merged_fields(self):
+        """The record's fields this form edits: what a merge compares."""
+        if not self.instance.pk:
+            return []
+        return [n for n in self.fields if n != "version" and self.model_field(n) is not None]
+
+    def visible_fields(self):
+        # The conflict choices are shown with the conflict, not among the fields.
+        choices = {choice_name(name) for name in self.conflicting}
+        return [field for field in super().visible_fields() if field.name not in choices]
+
     def clean_version(self):
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:
             raise forms.ValidationError("The form is missing the version it was loaded at.")
         return version
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.chosen_theirs():
+            if name in self.fields:  # not a field a subclass removed
+                self.keep_theirs(name)
+        return cleaned
+
+    def keep_theirs(self, name):
+        """Take the field's value from the record as it is, not from the form."""
+        field = self.fields[name]
+        value = model_to_dict(self.instance, fields=[name]).get(name)
+        self._errors.pop(name, None)
+        try:
+            self.cleaned_data[name] = field.clean(field.prepare_value(value))
+        except forms.ValidationError as error:
+            self.add_error(name, error)
+
     @property
     def summary(self):
         return self.cleaned_data.get("edit_summary", "") if hasattr(self, "cleaned_data") else ""
 
-    def with_version(self, version):
-        """The same submission, re-bound to ``version`` (to re-apply after a conflict)."""
+    def merge_with(self, current):
+        """This (valid) edit merged field by field with ``current``, the record as saved since."""
+        mine = {name: self.cleaned_data.get(name) for name in self.merged_fields()}
+        return merge(current, self.cleaned_data["version"], mine)
+
+    def rebased(self, merged):
+        """The same submission on top of ``merged.current``: theirs where only they changed."""
         data = self.data.copy()
-        data[self.add_prefix("version")] = str(version)
-        return type(self)(data, instance=self.instance, **self.extra_kwargs())
+        data[self.add_prefix("version")] = str(merged.current.version)
+        theirs = merged.names(THEIRS)
+        data[self.add_prefix("conflicts")] = " ".join([*self.conflicting, *theirs])
+        for name in theirs:
+            data[self.add_prefix(choice_name(name))] = THEIRS
+        return type(self)(data, instance=fresh(merged.current), **self.extra_kwargs())
+
+    def offered_again(self, merged):
+        """An unbound form at the current version: theirs where only they changed, mine
+        elsewhere, and a choice to make for each field both changed."""
+        choices = {choice_name(name) for name in self.conflicting}
+        initial = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in choices and name not in merged.names(THEIRS)
+        }
+        initial["version"] = merged.current.version
+        initial["conflicts"] = " ".join(merged.names(CONFLICT))
+        form = type(self)(initial=initial, instance=fresh(merged.current), **self.extra_kwargs())
+        merged.offer_choices(form, choice_name)
+        return form
 
     def extra_kwargs(self):
         return {}
+
+
+def fresh(obj):
+    """A new copy of ``obj`` from the database (a form changes the instance it validates)."""
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 class PartyForm(TrackedForm):

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .diff import word_diff_html
+from .merge import merge
 from .models import (
     Change,
     Component,
@@ -50,6 +51,18 @@ FIXTURE_SUMMARY = "Loaded from a fixture"
 
 class RestoreRefused(Exception):
     """The version cannot be restored; the message says why, nothing was changed."""
+
+
+class RestoreConflict(Exception):
+    """The object was saved after the restore was offered; nothing was changed.
+
+    ``merge`` is the restored version merged with the current one, field by
+    field, from the version shown when the page was loaded.
+    """
+
+    def __init__(self, merged):
+        super().__init__("The object was saved after the restore was offered.")
+        self.merge = merged
 
 
 # --- attribution -------------------------------------------------------------
@@ -115,14 +128,24 @@ def party_concerned(instance):
     return getattr(instance, "party_id", None)
 
 
+def remember_name(instance):
+    """Called before a delete (pre_delete), while everything the name mentions exists.
+
+    A cascade deletes rows in no fixed order when the relation is nullable:
+    by the time a deleted position is recorded, its point may be gone.
+    """
+    instance._recorded_name = str(instance)
+
+
 def change_for(history_instance, instance=None):
     instance = instance if instance is not None else build_instance(history_instance)
+    name = getattr(instance, "_recorded_name", None) or str(instance)
     return Change(
         changed_at=history_instance.history_date,
         user_id=history_instance.history_user_id,
         model=model_name(history_instance),
         object_id=history_instance.id,
-        object_repr=str(instance)[:300],
+        object_repr=name[:300],
         history_id=history_instance.history_id,
         action=history_instance.history_type,
         summary=history_instance.history_change_reason or "",
@@ -549,12 +572,18 @@ def restorable_values(model, record):
     return values, lost
 
 
-def restore(model, record, *, user, summary=""):
+def restore(model, record, *, user, summary="", expected_version=None, keep=()):
     """Make ``record`` the current version again, as a new recorded change.
 
     An existing object is saved through ``save_checked`` (its version is
     bumped); a deleted one is recreated with the same primary key. Returns
     the object and the list of what could not be restored.
+
+    ``expected_version`` is the object's version when the restore was offered
+    (0: it was deleted then). If it has changed since, nothing is written:
+    ``RestoreConflict`` carries the merge with the current object, or
+    ``RestoreRefused`` says it was deleted meanwhile. ``keep`` names the
+    fields to leave as they are now (later changes the editor keeps).
     """
     if record.history_type == "-":
         previous = version_before(record)
@@ -566,9 +595,13 @@ def restore(model, record, *, user, summary=""):
         with transaction.atomic():
             values, lost = restorable_values(model, record)
             current = model.objects.select_for_update().filter(pk=record.id).first()
+            check_unchanged(model, record, current, expected_version, values, keep)
+            keep = set(keep) if current is not None else set()
             obj = current or model(pk=record.id)
+            kept = {f.attname for f in content_fields(model) if f.name in keep}
             for name, value in values.items():
-                setattr(obj, name, value)
+                if name not in kept:
+                    setattr(obj, name, value)
             validate(obj)
             if current is not None:
                 obj.save_checked(current.version, summary=reason, user=user)
@@ -576,13 +609,40 @@ def restore(model, record, *, user, summary=""):
                 obj.version = highest_version(model, record.id) + 1
                 obj._history_user, obj._change_reason = user, reason
                 obj.save(force_insert=True)
-            lost += restore_m2m(model, record, obj)
+            if "parties" not in keep:
+                lost += restore_m2m(model, record, obj)
     except IntegrityError as error:
         raise RestoreRefused(f"This version clashes with the current data: {error}") from error
     except EditConflict as error:
         message = "Someone saved this object meanwhile; reload and try again."
         raise RestoreRefused(message) from error
     return obj, lost
+
+
+def check_unchanged(model, record, current, expected_version, values, keep):
+    """Refuse a restore offered on a version that is no longer the current one."""
+    live = current.version if current is not None else 0
+    if expected_version is None or live == expected_version:
+        return
+    if current is None:
+        raise RestoreRefused(
+            "Someone deleted this object after you opened this page; nothing was restored. "
+            "It is shown as deleted now: restore a version again to bring it back."
+        )
+    mine = {f.name: values[f.attname] for f in content_fields(model) if f.name not in set(keep)}
+    for f in m2m_fields(model):
+        if f.name not in keep:
+            mine[f.name] = recorded_related(model, record)
+    raise RestoreConflict(merge(current, expected_version, mine))
+
+
+def merged_fields(model):
+    """The fields a restore merges: the content fields and the recorded many-to-many ones."""
+    return [*content_fields(model), *m2m_fields(model)]
+
+
+def m2m_fields(model):
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
 
 
 def highest_version(model, pk):
@@ -598,12 +658,19 @@ def validate(obj):
         raise RestoreRefused(f"This version clashes with the current data: {messages}") from error
 
 
+def recorded_related(model, record):
+    """The parties an event's ``record`` lists that still exist."""
+    through = parties_history()
+    wanted = set(through.objects.filter(history=record).values_list("party_id", flat=True))
+    return set(Party.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+
+
 def restore_m2m(model, record, obj):
     if model is not Event:
         return []
     through = parties_history()
     wanted = set(through.objects.filter(history=record).values_list("party_id", flat=True))
-    existing = set(Party.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    existing = recorded_related(model, record)
     if set(obj.parties.values_list("pk", flat=True)) != existing:
         obj.parties.set(existing)
     return [f"party #{pk}: no longer exists, left out" for pk in sorted(wanted - existing)]

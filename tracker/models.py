@@ -390,6 +390,11 @@ class Component(Tracked):
 
     natural_key.dependencies = ["tracker.plan"]
 
+    def get_absolute_url(self):
+        # Its section of the plan's components page, with the positions on it.
+        url = reverse("plan_components", args=[self.plan.slug])
+        return f"{url}#component-{self.number}"
+
 
 class Topic(models.TextChoices):
     SOVEREIGNTY = "sovereignty", "Sovereignty"
@@ -531,8 +536,10 @@ class Position(Tracked):
     stance = models.CharField(max_length=20, choices=Stance.choices)
     summary = models.TextField(help_text="The position in the analyst's words.")
     quote = models.TextField(blank=True, help_text="Verbatim, only what the speaker said.")
+    # PROTECT: a quote's speaker is evidence; an actor is deleted once no
+    # position names them (move their positions to the right actor first).
     speaker = models.ForeignKey(
-        Actor, on_delete=models.SET_NULL, null=True, blank=True, related_name="positions"
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
     )
     stated_on = models.DateField()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="positions")

@@ -1,8 +1,14 @@
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-from .history import TRACKED, fill_attribution, index_history_record, record_raw_save
+from .history import (
+    TRACKED,
+    fill_attribution,
+    index_history_record,
+    record_raw_save,
+    remember_name,
+)
 from .roles import ensure_roles
 
 
@@ -22,8 +28,13 @@ def record_fixture_load(sender, instance, created, raw=False, **kwargs):
         record_raw_save(sender, instance, created)
 
 
+def name_before_delete(sender, instance, **kwargs):
+    remember_name(instance)
+
+
 for tracked in TRACKED.values():
     post_save.connect(record_fixture_load, sender=tracked, dispatch_uid=f"raw-history-{tracked}")
+    pre_delete.connect(name_before_delete, sender=tracked, dispatch_uid=f"name-{tracked}")
 
 
 @receiver(post_migrate)

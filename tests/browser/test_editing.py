@@ -103,7 +103,8 @@ def test_an_edit_conflict_is_shown_and_resolved(page, new_page, browser_analyst,
     screenshot(page, "editing-conflict")
     assert Point.objects.get(pk=point.pk).title == "Territory: Donbas only"
 
-    page.locator("#point-title").get_by_role("button", name="Save my version").click()
+    conflict.get_by_label("Use mine (the value in the form)").check()
+    page.locator("#point-title").get_by_role("button", name="Save, merged").click()
     expect(page.locator("#point-title .saved")).to_be_visible()
     assert Point.objects.get(pk=point.pk).title == "Territory: frozen at the line"
 

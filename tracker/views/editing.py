@@ -20,7 +20,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..editing import conflict_changes, delete_checked, save_form, save_position
+from ..editing import (
+    Deletion,
+    delete_checked,
+    save_form,
+    save_merging,
+    save_position,
+)
 from ..forms import (
     INLINE_POINT_FIELDS,
     ActorForm,
@@ -95,27 +101,23 @@ def next_url(request, default):
     return default
 
 
-def conflict_context(form, current):
-    loaded = form.cleaned_data["version"]
-    return {
-        "form": form.with_version(current.version),
-        "conflict": conflict_changes(current, loaded, [f for f in form.fields if f != "version"]),
-    }
-
-
 def save_page(request, form, template, context, *, success=None, save=save_form):
-    """Validate and save ``form``; answer with a redirect, 422, or a 409 conflict."""
+    """Validate and save ``form``; answer with a redirect, 422, or a 409 conflict.
+
+    An edit overtaken by another save is merged field by field: saved when
+    no field was changed by both, else offered again with a choice per field.
+    """
     context = {**context, "form": form, "next": next_url(request, "")}
     if request.method != "POST":
         return respond(request, template, context)
     if not form.is_valid():
         return respond(request, template, context, status=422)
-    try:
-        obj = save(form, request.user)
-    except EditConflict as conflict:
-        context.update(conflict_context(form, conflict.current))
+    outcome = save_merging(form, request.user, save)
+    if not outcome.saved:
+        context.update(form=outcome.form, conflict=outcome.merge)
         return respond(request, template, context, status=409)
-    messages.success(request, f"Saved: {obj}.")
+    obj = outcome.obj
+    messages.success(request, outcome.message(f"Saved: {obj}."))
     return redirect(next_url(request, success(obj) if success else obj.get_absolute_url()))
 
 
@@ -135,6 +137,11 @@ def delete_page(request, obj, success_url, cancel_url):
     form = DeleteForm(bound(request), initial={"version": obj.version})
     context = {"object": obj, "form": form, "cancel_url": cancel_url}
     template = "tracker/object_confirm_delete.html"
+    try:
+        context["effects"] = Deletion.of(obj).effects()
+    except (ProtectedError, RestrictedError) as error:
+        status = 409 if request.method == "POST" else 200
+        return render(request, template, {**context, "in_use": in_use(error)}, status=status)
     if request.method != "POST":
         return render(request, template, context)
     if not form.is_valid():
@@ -399,13 +406,13 @@ def point_field_edit(request, slug, number, field):
         return respond(request, template, context, partial="field-form")
     if not form.is_valid():
         return respond(request, template, context, status=422, partial="field-form")
-    try:
-        save_form(form, request.user)
-    except EditConflict as conflict:
-        context.update(conflict_context(form, conflict.current))
+    outcome = save_merging(form, request.user)
+    if not outcome.saved:
+        context.update(form=outcome.form, conflict=outcome.merge)
         return respond(request, template, context, status=409, partial="field-form")
     if not request.htmx:
-        messages.success(request, f"Saved the {form.fields[field].label.lower()} of {point}.")
+        label = form.fields[field].label.lower()
+        messages.success(request, outcome.message(f"Saved the {label} of {point}."))
         return redirect(point)
     return show_field(request, point, field, saved=True)
 

@@ -7,10 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import history
 from ..feeds import ChangesFeed
+from ..forms import ConflictChoices, choice_name
+from ..merge import CONFLICT, MINE, THEIRS
 from ..models import Party, Plan, Point, Position, Source
 
 VERSIONS_PER_PAGE = 25
@@ -26,9 +29,43 @@ class CompareForm(forms.Form):
     b = forms.IntegerField(required=False, min_value=1)
 
 
-class RestoreForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
+class RestoreForm(ConflictChoices, forms.Form):
+    """Restore a version; offered again, merged, if the object changed since the page loaded."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The object's version when the page was loaded (0: it was deleted).
+    current = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     summary = forms.CharField(required=False, max_length=500)
+    # Fields to leave as they are: changed by others since, and not by the restore.
+    keep = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    conflicts = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model = model
+        fields = history.merged_fields(model)
+        self.merged = {f.name: capfirst(f.verbose_name) for f in fields}
+        self.add_conflict_choices(self.merged, RESTORE_CHOICES)
+
+    def kept(self):
+        named = set(self.cleaned_data["keep"].split()) & set(self.merged)
+        return named | set(self.chosen_theirs())
+
+    def offered_again(self, merged):
+        """The form to confirm the merged restore with, at the current version."""
+        initial = {
+            "version": self.cleaned_data["version"],
+            "current": merged.current.version,
+            "summary": self.cleaned_data["summary"],
+            "keep": " ".join(sorted(self.kept() | set(merged.names(THEIRS)))),
+            "conflicts": " ".join(merged.names(CONFLICT)),
+        }
+        form = RestoreForm(initial=initial, model=self.model)
+        merged.offer_choices(form, choice_name)
+        return form
+
+
+RESTORE_CHOICES = [(THEIRS, "Keep theirs"), (MINE, "Use the version to restore")]
 
 
 class ChangeFilterForm(forms.Form):
@@ -107,8 +144,9 @@ def history_context(request, model, pk):
     return context
 
 
-def render_history(request, model, pk, *, status=200, error=None):
+def render_history(request, model, pk, *, status=200, error=None, **extra):
     context = history_context(request, model, pk)
+    context.update(extra)
     if error:
         context["error"] = error
     if "error" in context and status == 200:
@@ -164,17 +202,29 @@ def position_history(request, uid):
 @permission_required("tracker.restore_version", raise_exception=True)
 def restore_version(request, model, pk):
     model = tracked_or_404(model)
-    form = RestoreForm(request.POST)
+    form = RestoreForm(request.POST, model=model)
     if not form.is_valid():
-        return render_history(request, model, pk, status=422, error="Choose a version to restore.")
+        error = "Choose a version to restore, and reload the page if it is old."
+        if form.conflicting and "version" not in form.errors:
+            error = "Choose, for each field changed by both, which value to keep."
+        return render_history(request, model, pk, status=422, error=error, restore_form=form)
     record = model.history.filter(id=pk, history_id=form.cleaned_data["version"]).first()
     if record is None:
         error = f"There is no version {form.cleaned_data['version']} of this object."
         return render_history(request, model, pk, status=404, error=error)
     try:
         _, lost = history.restore(
-            model, record, user=request.user, summary=form.cleaned_data["summary"]
+            model,
+            record,
+            user=request.user,
+            summary=form.cleaned_data["summary"],
+            expected_version=form.cleaned_data["current"],
+            keep=form.kept(),
         )
+    except history.RestoreConflict as conflict:
+        again = form.offered_again(conflict.merge)
+        context = {"restore_conflict": conflict.merge, "restore_form": again, "restoring": record}
+        return render_history(request, model, pk, status=409, **context)
     except history.RestoreRefused as refused:
         return render_history(request, model, pk, status=409, error=str(refused))
     messages.success(request, history.restore_summary(record) + ".")
