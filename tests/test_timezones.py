@@ -125,3 +125,22 @@ def test_the_zone_costs_no_query_per_page(
     # versions before them (one query per model)
     with django_assert_num_queries(8):
         client.get(reverse("recent_changes"))
+
+
+def test_an_as_of_time_is_read_and_shown_in_the_users_zone(client, analyst, changed_point):
+    changed_point.plan.history.all().update(history_date=SAID_AT - datetime.timedelta(days=1))
+    client.force_login(in_kyiv(analyst))
+    response = client.get(changed_point.plan.get_absolute_url(), {"as_of": "2025-11-27T20:10"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "As of 27 Nov 2025 20:10 (EET)" in body
+    # 20:10 in Kyiv is 18:10 UTC: after the change made at 18:04 UTC.
+    assert response.context["as_of"] == SAID_AT.replace(minute=10)
+
+
+def test_a_response_that_shows_no_time_reads_no_session_for_it(
+    client, analyst, django_assert_num_queries
+):
+    client.force_login(in_kyiv(analyst))
+    with django_assert_num_queries(1):  # the parties' colours
+        assert client.get(reverse("party_colours")).status_code == 200

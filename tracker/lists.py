@@ -9,7 +9,6 @@ from django import forms
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from .models import Actor, Event, Party, Plan, Position, Source
 
@@ -61,7 +60,6 @@ class ListForm(forms.Form):
     SORTS = {}
     DEFAULT_SORT = ""
     SEARCHED = ()
-    url_name = ""
 
     q = forms.CharField(label="Containing", required=False, max_length=200)
     sort = forms.ChoiceField(label="Sort by", required=False)
@@ -145,9 +143,6 @@ class ListForm(forms.Form):
             headers[key]["state"] = state
         return headers
 
-    def list_url(self):
-        return reverse(self.url_name)
-
 
 def party_choice(label="Party", empty="Any party"):
     return forms.ModelChoiceField(
@@ -168,7 +163,6 @@ class PlanListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "short_title", "description")
-    url_name = "plan_list"
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
     party = party_choice("Authored by")
@@ -206,7 +200,6 @@ class PartyListForm(ListForm):
     }
     DEFAULT_SORT = "kind"
     SEARCHED = ("name", "short_name", "description")
-    url_name = "party_list"
 
     kind = kind_choice(Party.Kind)
 
@@ -235,7 +228,6 @@ class ActorListForm(ListForm):
     }
     DEFAULT_SORT = "name"
     SEARCHED = ("name", "role")
-    url_name = "actor_list"
 
     party = party_choice()
 
@@ -264,7 +256,6 @@ class SourceListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "publisher", "author")
-    url_name = "source_list"
 
     kind = kind_choice(Source.Kind)
     start = forms.DateField(label="From", required=False)
@@ -293,7 +284,6 @@ class EventListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "location", "description")
-    url_name = "event_list"
 
     kind = kind_choice(Event.Kind)
     party = party_choice()
