@@ -7,10 +7,10 @@ summary that goes into the change history.
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from . import validators
 from .models import (
     Actor,
     Component,
@@ -21,11 +21,6 @@ from .models import (
     Position,
     Source,
 )
-
-# Text fields have no length limit in the database; these keep a pasted
-# document from landing in a one-line summary.
-TEXT_LIMITS = {"full_text": 200_000}
-TEXT_LIMIT = 10_000
 
 
 class DateInput(forms.DateInput):
@@ -58,11 +53,17 @@ class TrackedForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
             model_field = self.model_field(name)
+            if model_field is None:
+                continue
+            # The model's rules (Tracked.clean_fields), checked as the field is
+            # cleaned, before any clean_<field> method queries with the value.
+            rules = validators.validators_for(model_field)
+            field.validators.extend(rule for rule in rules if rule not in field.validators)
             if isinstance(model_field, models.TextField):
-                limit = TEXT_LIMITS.get(name, TEXT_LIMIT)
-                field.max_length = limit
-                field.validators.append(MaxLengthValidator(limit))
-                field.widget.attrs["maxlength"] = str(limit)
+                field.max_length = validators.text_limit(model_field)
+                field.widget.attrs["maxlength"] = str(field.max_length)
+            if isinstance(model_field, models.IntegerField) and not model_field.is_relation:
+                field.widget.attrs["max"] = str(validators.integer_range(model_field)[1])
             if isinstance(model_field, models.DateField):
                 field.widget = DateInput()
 

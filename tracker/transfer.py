@@ -41,6 +41,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from . import validators
 from .diff import word_diff_html
 from .models import (
     Actor,
@@ -462,6 +463,20 @@ class Entry:
         return f"Object {self.index} (line {self.line}, {self.label}{key})"
 
 
+NATURAL_KEY_FIELDS = {
+    **dict.fromkeys(SLUG_MODELS, ("slug",)),
+    **dict.fromkeys(PLAN_ITEMS, ("plan", "number")),
+    Position: ("uid",),
+}
+
+
+def key_field(model, name):
+    """The field a natural-key part is compared with (a plan item's plan: the plan's slug)."""
+    if name == "plan":
+        return Plan._meta.get_field("slug")
+    return model._meta.get_field(name)
+
+
 def natural_reference(model, raw):
     """A reference to ``model`` as a natural-key tuple, checked for shape."""
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -479,6 +494,14 @@ def natural_reference(model, raw):
         shape = "[uid]" if model is Position else "[slug]"
     if not ok:
         raise Invalid(f"a reference to {model._meta.label_lower} is {shape}, not {raw!r}")
+    # The key is looked up in the database: it must obey the rules of the fields it names.
+    for name, part in zip(NATURAL_KEY_FIELDS[model], raw, strict=True):
+        try:
+            validators.check(key_field(model, name), part)
+        except ValidationError as exc:
+            raise Invalid(
+                f"a reference to {model._meta.label_lower}: {' '.join(exc.messages)}"
+            ) from exc
     return tuple(raw)
 
 
@@ -509,9 +532,14 @@ def convert(model_field, raw):
     if not ok:
         raise Invalid(f"expected {expected}, found {json_type(raw)}")
     try:
-        return model_field.to_python(raw)
+        if isinstance(raw, str):
+            validators.valid_text(raw)  # before a message quotes it back
+        value = model_field.to_python(raw)
+        # Checked before the natural keys are looked up, and again by full_clean.
+        validators.check(model_field, value)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages)) from exc
+    return value
 
 
 def json_type(raw):
@@ -538,12 +566,7 @@ def required_fields(model):
 
 
 def natural_key_of(model, values):
-    if model in SLUG_MODELS:
-        names = ["slug"]
-    elif model in PLAN_ITEMS:
-        names = ["plan", "number"]
-    else:
-        names = ["uid"]
+    names = NATURAL_KEY_FIELDS[model]
     missing = [name for name in names if values.get(name) is None]
     if missing:
         raise Invalid(
