@@ -11,7 +11,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,48 +21,15 @@ from .models import (
     Change,
     Component,
     Event,
-    Party,
     Plan,
     Point,
     Position,
     Source,
     Stance,
-    Topic,
 )
 
 # ---------------------------------------------------------------------------
 # Compare plan versions
-
-
-class CompareForm(forms.Form):
-    a = forms.ChoiceField(label="Plan")
-    b = forms.ChoiceField(label="compared with")
-    c = forms.ChoiceField(label="and", required=False)
-    party = forms.ModelChoiceField(
-        Party.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label="Stances of",
-        empty_label="no party",
-    )
-    changed = forms.BooleanField(label="Changed rows only", required=False)
-    conflicts = forms.BooleanField(label="Conflicts only", required=False)
-
-    def __init__(self, *args, plans, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plans = {plan.slug: plan for plan in plans}
-        choices = [(plan.slug, plan.short_title) for plan in plans]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
-        self.fields["c"].choices = [("", "—")] + choices
-
-    def clean(self):
-        data = super().clean()
-        slugs = [data.get(key) for key in "abc" if data.get(key)]
-        if len(slugs) != len(set(slugs)):
-            raise forms.ValidationError("Choose different plans to compare.")
-        data["selected"] = [self.plans[slug] for slug in slugs]
-        return data
 
 
 def plans_in_order():
@@ -355,25 +321,6 @@ def component_summaries(plan):
 
 
 # ---------------------------------------------------------------------------
-# Filters shared by the timeline and search
-
-
-class DateRangeForm(forms.Form):
-    party = forms.ModelChoiceField(
-        Party.objects.all(), to_field_name="slug", required=False, empty_label="All parties"
-    )
-    topic = forms.ChoiceField(choices=[("", "All topics")] + Topic.choices, required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start date is after the end date.")
-        return data
-
-
-# ---------------------------------------------------------------------------
 # Timeline
 
 TIMELINE_LIMIT = 500
@@ -520,27 +467,6 @@ def tick_days(first, last, count=5):
 
 # ---------------------------------------------------------------------------
 # Search
-
-
-class SearchForm(DateRangeForm):
-    q = forms.CharField(label="Search", max_length=200, required=False)
-    stance = forms.ChoiceField(choices=[("", "Any stance")] + Stance.choices, required=False)
-    plan = forms.ModelChoiceField(
-        Plan.objects.all(), to_field_name="slug", required=False, empty_label="All plans"
-    )
-    kind = forms.ChoiceField(choices=[("", "All kinds")], required=False)
-    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
-
-    field_order = ["q", "party", "stance", "topic", "plan", "start", "end", "kind", "page"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All kinds")] + [
-            (kind, spec.label) for kind, spec in SEARCH_KINDS.items()
-        ]
-        self.fields["kind"].widget = forms.HiddenInput()
-        self.fields["page"].widget = forms.HiddenInput()
-
 
 WORD = re.compile(r"\w+")
 
@@ -829,23 +755,6 @@ def provenance_report(only=None, offset=0, limit=PROVENANCE_SHOWN):
 
 DEFAULT_DAYS = 14
 BRIEF_CHANGES = 200
-
-
-def parse_days(value):
-    """``?days=``: a whole number of days from 1 to 3650, else the default
-    and a notice saying so."""
-    if value in (None, ""):
-        return DEFAULT_DAYS, ""
-    try:
-        days = int(value)
-    except ValueError:
-        days = 0
-    if not 1 <= days <= 3650:
-        return DEFAULT_DAYS, (
-            f"“{value[:20]}” is not a number of days from 1 to 3650; "
-            f"showing the last {DEFAULT_DAYS} days."
-        )
-    return days, ""
 
 
 @dataclass

@@ -298,23 +298,3 @@ class PositionForm(TrackedForm):
             published_on=data.get("new_source_published_on"),
             url=data.get("new_source_url", ""),
         )
-
-
-class MatrixFilterForm(forms.Form):
-    plan = forms.ChoiceField(required=False)
-    topic = forms.ChoiceField(required=False)
-    component = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
-    status = forms.ChoiceField(required=False)
-
-    def __init__(self, *args, plan=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Topic
-
-        self.fields["plan"].choices = Plan.objects.values_list("slug", "short_title")
-        self.fields["topic"].choices = [("", "All topics"), *Topic.choices]
-        self.fields["status"].choices = [("", "All statuses"), *Point.Status.choices]
-        components = list(plan.components.values_list("number", "title")) if plan else []
-        self.fields["component"].widget.choices = [
-            ("", "All components"),
-            *((number, f"{number}. {title}") for number, title in components),
-        ]

@@ -41,7 +41,8 @@ def stance_cells(cells):
     """
     html = []
     for cell in cells:
-        if isinstance(cell, tuple):
+        # A position read as a named row is a tuple too: its stance is not its last item.
+        if isinstance(cell, tuple) and not hasattr(cell, "stance"):
             cell = cell[-1]
         html.append(_stance_cell(getattr(cell, "stance", cell) or ""))
     # Every stance and label was escaped above.

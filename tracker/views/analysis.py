@@ -2,18 +2,18 @@
 provenance and party briefs. All read-only; anonymous visitors may read."""
 
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from .. import analysis
+from .. import analysis, filters
 from ..models import Party, Plan, Stance
 
 
-@require_GET
+@require_safe
 def compare(request):
     plans = analysis.plans_in_order()
     # Whatever the query leaves out (all of it on a first visit) comes from the default.
     data = {**analysis.default_comparison(plans), **request.GET.dict()}
-    form = analysis.CompareForm(data or None, plans=plans)
+    form = filters.CompareForm(data or None, plans=plans)
     rows, selected, status = [], [], 200
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["selected"]
@@ -27,7 +27,7 @@ def compare(request):
     return render(request, "tracker/compare.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def plan_components(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     summaries = analysis.component_summaries(plan)
@@ -35,9 +35,9 @@ def plan_components(request, slug):
     return render(request, "tracker/plan_components.html", context)
 
 
-@require_GET
+@require_safe
 def timeline(request):
-    form = analysis.DateRangeForm(request.GET)
+    form = filters.DateRangeForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "entries": [], "chart": None}
         return render(request, "tracker/timeline.html", context, status=400)
@@ -47,9 +47,9 @@ def timeline(request):
     return render(request, "tracker/timeline.html", context)
 
 
-@require_GET
+@require_safe
 def search(request):
-    form = analysis.SearchForm(request.GET)
+    form = filters.SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "tracker/search.html", {"form": form, "results": {}}, status=400)
     data = form.cleaned_data
@@ -64,15 +64,11 @@ def search(request):
     return render(request, "tracker/search.html", context)
 
 
-@require_GET
+@require_safe
 def provenance(request):
     """Every list's first page, or with ``?list=<name>&page=N`` one list page by page."""
-    only = request.GET.get("list")
-    if only not in analysis.PROVENANCE_LISTS:
-        only = None
-    page = request.GET.get("page", "")
-    # isascii: "²".isdigit() is true, but int("²") fails.
-    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
+    form = filters.ProvenanceForm(request.GET)
+    only, page = form.value("list"), form.value("page")
     limit = analysis.PROVENANCE_SHOWN
     report = analysis.provenance_report(only, offset=(page - 1) * limit if only else 0)
     context = {"report": report, "only": only, "page": page}
@@ -83,10 +79,10 @@ def provenance(request):
     return render(request, "tracker/provenance.html", context)
 
 
-@require_GET
+@require_safe
 def party_brief(request, slug):
     party = get_object_or_404(Party, slug=slug)
-    days, notice = analysis.parse_days(request.GET.get("days"))
+    days, notice = filters.BriefForm(request.GET).days_and_notice()
     plans = analysis.party_brief(party)
     changes, since = analysis.recent_changes(party, days)
     context = {

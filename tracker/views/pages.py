@@ -5,15 +5,16 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from ..filters import PageForm
 from ..models import Change, Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 from . import history as history_views
 
 POSITIONS_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -23,7 +24,7 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def overview(request):
     plans = Plan.objects.select_related("authored_by").annotate(point_count=Count("points"))
     counts = {
@@ -38,7 +39,7 @@ def overview(request):
     )
 
 
-@require_GET
+@require_safe
 def plan_detail(request, slug):
     if "as_of" in request.GET:
         return history_views.plan_as_of(request, slug)
@@ -59,7 +60,7 @@ def plan_detail(request, slug):
     return render(request, "tracker/plan_detail.html", context)
 
 
-@require_GET
+@require_safe
 def point_detail(request, slug, number):
     point = get_object_or_404(
         Point.objects.select_related("plan", "component", "derived_from__plan"),
@@ -75,12 +76,12 @@ def point_detail(request, slug, number):
     )
 
 
-@require_GET
+@require_safe
 def party_detail(request, slug):
     party = get_object_or_404(Party, slug=slug)
     actors = party.actors.all()
     positions = Paginator(party.positions.with_subject().latest_first(), POSITIONS_PER_PAGE)
-    page = positions.get_page(request.GET.get("page"))
+    page = positions.get_page(PageForm(request.GET).value("page"))
     return render(
         request,
         "tracker/party_detail.html",
@@ -88,7 +89,7 @@ def party_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def source_detail(request, pk):
     source = get_object_or_404(Source, pk=pk)
     positions = source.positions.with_subject().latest_first()
@@ -100,13 +101,13 @@ def source_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def position_detail(request, uid):
     position = get_object_or_404(Position.objects.with_subject(), uid=uid)
     return render(request, "tracker/position_detail.html", {"position": position})
 
 
-@require_GET
+@require_safe
 def party_colours(request):
     """Each party's colour as a CSS class, so pages need no inline styles (CSP)."""
     rules = [
