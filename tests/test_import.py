@@ -285,6 +285,16 @@ def test_the_web_stops_an_oversized_upload_before_storing_it(settings, analyst_c
     assert "file" not in response.wsgi_request.FILES
 
 
+def test_an_oversized_upload_gets_one_message_not_also_a_missing_file(settings, analyst_client):
+    settings.TRACKER_IMPORT_MAX_BYTES = 1_000
+    response = upload(analyst_client, b"[" + b" " * 5_000 + b"]")
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "The file is over the limit of 1,000 bytes." in body
+    assert "This field is required" not in body
+    assert body.count('role="alert"') == 1
+
+
 def test_a_file_over_the_object_limit_is_refused_before_it_is_read_whole(
     settings, fixture_file, analyst_client
 ):
