@@ -170,6 +170,85 @@ ROUTES = {
 }
 
 
+# The query parameters each page reads, for the hostile walk (tests/test_hostile_walk.py).
+# A URL without an entry fails that walk, like a URL without a row in ROUTES.
+AS_OF = ("as_of",)
+VERSIONS = ("page", "a", "b")
+CHANGES = ("user", "model", "party", "since", "until", "before", "after")
+NEXT = ("next",)
+READS = {
+    "overview": (),
+    "healthz": (),
+    "party_colours": (),
+    "plan_detail": AS_OF,
+    "point_detail": (),
+    "party_detail": ("page",),
+    "source_detail": (),
+    "position_detail": (),
+    "compare": ("a", "b", "c", "party", "changed", "conflicts"),
+    "plan_components": (),
+    "timeline": ("party", "topic", "start", "end"),
+    "search": ("q", "party", "stance", "topic", "plan", "start", "end", "kind", "page"),
+    "provenance": ("list", "page"),
+    "party_brief": ("days",),
+    "bench_ceiling": (),
+    "plan_history": VERSIONS,
+    "point_history": VERSIONS,
+    "party_history": VERSIONS,
+    "source_history": VERSIONS,
+    "position_history": VERSIONS,
+    "object_history": VERSIONS,
+    "restore_version": (),
+    "recent_changes": CHANGES,
+    "changes_feed": CHANGES,
+    "matrix": ("plan", "as_of", "topic", "component", "status"),
+    "matrix_cell": (),
+    "plan_create": NEXT,
+    "plan_edit": NEXT,
+    "plan_delete": NEXT,
+    "plan_new_version": NEXT,
+    "component_create": NEXT,
+    "component_edit": NEXT,
+    "component_delete": NEXT,
+    "point_create": NEXT,
+    "point_edit": NEXT,
+    "point_delete": NEXT,
+    "point_field_edit": NEXT,
+    "point_field_show": (),
+    "position_create_for_point": NEXT,
+    "position_create_for_party": NEXT,
+    "position_edit": NEXT,
+    "position_delete": NEXT,
+    "party_create": NEXT,
+    "party_edit": NEXT,
+    "party_delete": NEXT,
+    "actor_create": NEXT,
+    "actor_edit": NEXT,
+    "actor_delete": NEXT,
+    "source_create": NEXT,
+    "source_edit": NEXT,
+    "source_delete": NEXT,
+    "event_create": ("party", "next"),
+    "event_edit": NEXT,
+    "event_delete": NEXT,
+    "export": (),
+    "export_fixture": ("plan",),
+    "export_matrix": ("plan",),
+    "import_fixture": (),
+    "import_preview": (),
+    "import_apply": (),
+    "import_cancel": (),
+    "login": NEXT,
+    "logout": NEXT,
+    "password_change": (),
+    "password_change_done": (),
+    "password_reset": (),
+    "password_reset_done": (),
+    "password_reset_confirm": (),
+    "password_reset_complete": (),
+}
+
+
 def url_patterns(patterns=None, prefix="", namespace=None):
     """(qualified name, route) for every named pattern outside the admin site."""
     if patterns is None:
