@@ -28,7 +28,6 @@ import json
 import re
 import secrets
 import tempfile
-import textwrap
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -219,7 +218,9 @@ def _chunks(objects, include_full_text):
         ordered = sorted(objects[model], key=lambda obj: obj.natural_key())
         for item in _dump(model, ordered, include_full_text):
             text = json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
-            yield ("\n" if first else ",\n") + textwrap.indent(text, "  ")
+            # Not textwrap.indent: it also breaks lines at U+2028, U+2029 and U+0085,
+            # which json.dumps leaves in strings, and would indent inside the text.
+            yield ("\n" if first else ",\n") + "  " + text.replace("\n", "\n  ")
             first = False
     yield "]\n" if first else "\n]\n"
 
