@@ -12,6 +12,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -73,25 +74,37 @@ class Flag(RawChecked, forms.BooleanField):
     pass
 
 
+def is_slug(value):
+    return isinstance(value, str) and len(value) <= 80 and slug_re.fullmatch(value) is not None
+
+
 class BySlug(RawChecked, forms.ModelChoiceField):
-    """A record named by its slug (checked as a slug before it is looked up)."""
+    """A record named by its slug; what cannot be a slug is not looked up."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_slug(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BySlugs(forms.ModelMultipleChoiceField):
+    """Records named by their slugs; what cannot be a slug is not looked up."""
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="slug", **kwargs)
 
     def clean(self, value):
-        Slug(required=False).clean(value)
-        return super().clean(value)
-
-
-class BySlugs(RawChecked, forms.ModelMultipleChoiceField):
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, to_field_name="slug", **kwargs)
-
-    def clean(self, value):
-        slug = Slug(required=False)
-        for item in value if isinstance(value, list | tuple) else [value]:
-            slug.clean(item)
+        clean_raw(value)
+        for item in value if isinstance(value, list | tuple) else ():
+            if not is_slug(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(item)[:80]},
+                )
         return super().clean(value)
 
 
@@ -153,11 +166,8 @@ class Moment(RawChecked, forms.Field):
         try:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
+            moment.astimezone(datetime.UTC)  # as the database will store it
         except (OverflowError, ValueError) as error:
-            raise ValidationError(f"{shown} is out of range.", code="out_of_range") from error
-        try:
-            in_database_range(moment)
-        except ValidationError as error:
             raise ValidationError(f"{shown} is out of range.", code="out_of_range") from error
         if moment > timezone.now() + datetime.timedelta(days=1):
             raise ValidationError(f"{shown} is in the future.", code="future")
