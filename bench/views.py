@@ -1,10 +1,10 @@
 """The benchmark's ceiling: the fastest a page can be through the full middleware stack."""
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def ceiling(request):
     """A tiny constant response: no template, no session or database read.
 

@@ -3,12 +3,28 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from tracker.models import Actor, Component, Party, Plan, Point, Position, Source
 from tracker.roles import ANALYST, VIEWER
 
 STATED_ON = datetime.date(2025, 11, 27)
+
+# The Reuters article most seed quotes come from. The project keeps no article text:
+# the copy lives beside the repository, in ../shared (there in CI, not in a bare clone).
+SEED_ARTICLE = settings.BASE_DIR.parent / "shared" / "seed" / "000_daba5862246ab67d.txt"
+
+
+@pytest.fixture
+def seed_article():
+    """The seed article's path; the test is skipped, saying why, where it is absent."""
+    if not SEED_ARTICLE.is_file():
+        pytest.skip(
+            f"the seed article is not at {SEED_ARTICLE}: the project keeps no article text, "
+            "it is kept beside the repository in ../shared (present in CI)"
+        )
+    return SEED_ARTICLE
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Throwaway databases for tests that run manage.py or servers in other processes.
 
-On the engine of the suite's own DATABASE_URL: an SQLite file in a temporary
-folder, or a PostgreSQL database created for the test and dropped after it.
+On the engine of the suite's own DATABASE_URL unless one is asked for: an SQLite
+file in a temporary folder, or a PostgreSQL database created for the test and
+dropped after it (on the suite's server, else on ``POSTGRES_URL``).
 """
 
 import os
@@ -13,6 +14,10 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
+# The server a PostgreSQL scratch database goes on when the suite itself runs on SQLite.
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/tracker"
+)
 
 
 def suite_url():
@@ -23,32 +28,42 @@ def on_postgresql():
     return suite_url().startswith(("postgres://", "postgresql://"))
 
 
+def postgresql_reachable():
+    """None if a PostgreSQL scratch database can be made, else why not."""
+    url = suite_url() if on_postgresql() else POSTGRES_URL
+    admin_url = urlunparse(urlparse(url)._replace(path="/postgres"))
+    try:
+        psycopg.connect(admin_url, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        return f"PostgreSQL is unreachable at {admin_url}: {str(error).strip()[:200]}"
+    return None
+
+
 class ScratchDatabase:
-    def __init__(self, name, folder, environ=None):
+    def __init__(self, name, folder, environ=None, vendor=None):
         self.name = name
         self.environ = environ or {}
-        if on_postgresql():
-            parts = urlparse(suite_url())
-            self.db_name = f"{parts.path.lstrip('/') or 'tracker'}_{name}"
+        self.vendor = vendor or ("postgresql" if on_postgresql() else "sqlite")
+        if self.vendor == "postgresql":
+            parts = urlparse(suite_url() if on_postgresql() else POSTGRES_URL)
+            # The process id keeps concurrent runs on one server apart.
+            suffix = "" if on_postgresql() else f"_{os.getpid()}"
+            self.db_name = f"{parts.path.lstrip('/') or 'tracker'}_{name}{suffix}"
             self.url = urlunparse(parts._replace(path=f"/{self.db_name}"))
             self._admin_url = urlunparse(parts._replace(path="/postgres"))
         else:
             self.path = Path(folder) / f"{name}.sqlite3"
             self.url = f"sqlite:///{self.path}"
 
-    @property
-    def vendor(self):
-        return "postgresql" if on_postgresql() else "sqlite"
-
     def create(self):
-        if on_postgresql():
+        if self.vendor == "postgresql":
             self.drop()
             with psycopg.connect(self._admin_url, autocommit=True) as connection:
                 connection.execute(f'CREATE DATABASE "{self.db_name}"')
         return self
 
     def drop(self):
-        if on_postgresql():
+        if self.vendor == "postgresql":
             with psycopg.connect(self._admin_url, autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         else:

@@ -60,6 +60,27 @@ def test_a_plan_as_of_a_date_shows_it_as_it_stood_then(client, analyst, plan, po
     assert "Territory, bracketed" in now.content.decode()
 
 
+def test_the_plan_as_of_a_moment_renders_each_cell_with_its_stance(
+    client, analyst, plan, point, position, ukraine
+):
+    Position.objects.create(
+        party=ukraine,
+        point=point,
+        stance="opposes",
+        summary="Refuses.",
+        stated_on=position.stated_on,
+        source=position.source,
+    )
+    backdate()
+    position.stance = "conditional"
+    position.save_checked(position.version, user=analyst)
+    body = client.get(plan_url(plan, "2025-11-21")).content.decode()
+    row = body.split('<td class="num">21</td>')[1].split("</tr>")[0]
+    assert '<span class="stance stance-supports">Supports</span>' in row
+    assert '<span class="stance stance-opposes">Opposes</span>' in row
+    assert "2025" not in row and "conditional" not in row.lower()
+
+
 def test_a_point_deleted_since_still_shows_as_of_before_its_deletion(client, plan, point):
     backdate()
     point.delete()

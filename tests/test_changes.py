@@ -1,6 +1,7 @@
 """Recent changes at /changes/ and its Atom feed."""
 
 import datetime
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -176,3 +177,16 @@ def test_the_feed_costs_the_same_at_any_size(
     with django_assert_num_queries(5):
         response = analyst_client.get(reverse("changes_feed"))
     assert response.content.decode().count("<entry>") == 50
+
+
+def test_the_feed_gives_an_edit_summary_as_text_never_as_html(analyst_client, analyst, point):
+    summary = "<script>alert('x')</script> <b>per</b> Geneva & Bishkek"
+    point.title = "Territory, contested"
+    point.save_checked(point.version, summary=summary, user=analyst)
+    body = analyst_client.get(reverse("changes_feed")).content.decode()
+    assert "<script" not in body and "<b>" not in body
+    atom = "{http://www.w3.org/2005/Atom}"
+    newest = next(ElementTree.fromstring(body).iter(f"{atom}entry"))
+    shown = newest.find(f"{atom}summary")
+    assert shown.get("type") == "text"
+    assert shown.text == summary

@@ -102,6 +102,18 @@ def test_the_round_trip_export_import_export_is_byte_identical(record, analyst):
     assert export() == first
 
 
+def test_text_with_unicode_line_separators_survives_the_round_trip(record, analyst):
+    # U+2028, U+2029 and U+0085 stay as they are in the JSON text, and line-based
+    # indenting would have put spaces inside the string after each of them.
+    text = "one\u2028two\u2029three\x85four\nfive"
+    Point.objects.filter(number=21).update(text=text)
+    first = export()
+    wipe()
+    apply_import(read_fixture(io.BytesIO(first.encode())), "round.json", analyst)
+    assert Point.objects.get(number=21).text == text
+    assert export() == first
+
+
 def test_plain_loaddata_loads_an_exported_file(record, tmp_path):
     first = export()
     path = tmp_path / "export.json"

@@ -195,6 +195,51 @@ BAD = {
     "not utf-8": (b'["\xff\xfe"]', "not UTF-8"),
     "NaN": (as_bytes(with_fields(0, order=float("nan"))), "NaN is not allowed"),
     "deep nesting": (b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]", "cannot be read"),
+    # The field rules both databases need (tracker/validators.py), checked before any lookup.
+    "an unpaired surrogate in a text field": (
+        as_bytes(with_fields(4, text="Guarantees \ud800")),
+        "text: This text holds an invalid character",
+    ),
+    "an unpaired surrogate in a slug": (
+        as_bytes(with_fields(0, slug="e\udc003")),
+        "slug: This text holds an invalid character",
+    ),
+    "an unpaired surrogate in a date": (
+        as_bytes(with_fields(5, stated_on="2025-11-23\ud800")),
+        "stated_on: This text holds an invalid character",
+    ),
+    "an unpaired surrogate in a reference": (
+        as_bytes(with_fields(5, party=["e3\ud800"])),
+        "party: a reference to tracker.party: This text holds an invalid character",
+    ),
+    "a NUL character in a slug": (
+        as_bytes(with_fields(0, slug="e3\x00")),
+        "slug: Null characters are not allowed",
+    ),
+    "a NUL character in a text field": (
+        as_bytes(with_fields(5, summary="Backs\x00")),
+        "summary: Null characters are not allowed",
+    ),
+    "a NUL character in a reference": (
+        as_bytes(with_fields(5, source=["ft\x00"])),
+        "source: a reference to tracker.source: Null characters are not allowed",
+    ),
+    "a number beyond every database": (
+        as_bytes(with_fields(4, number=2**63)),
+        "number: Ensure this value is less than or equal to 32767",
+    ),
+    "a number only SQLite would store": (
+        as_bytes(with_fields(0, order=40_000)),
+        "order: Ensure this value is less than or equal to 32767",
+    ),
+    "a number beyond every database in a reference": (
+        as_bytes(with_fields(5, point=["e3-plan", 2**63])),
+        "point: a reference to tracker.point: Ensure this value is less than or equal to 32767",
+    ),
+    "a text over its length": (
+        as_bytes(with_fields(4, text="x" * 10_001)),
+        "text: Ensure this value has at most 10000 characters",
+    ),
 }
 
 
@@ -238,6 +283,16 @@ def test_the_web_stops_an_oversized_upload_before_storing_it(settings, analyst_c
     assert response.status_code == 413
     assert response.wsgi_request.upload_too_large
     assert "file" not in response.wsgi_request.FILES
+
+
+def test_an_oversized_upload_gets_one_message_not_also_a_missing_file(settings, analyst_client):
+    settings.TRACKER_IMPORT_MAX_BYTES = 1_000
+    response = upload(analyst_client, b"[" + b" " * 5_000 + b"]")
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "The file is over the limit of 1,000 bytes." in body
+    assert "This field is required" not in body
+    assert body.count('role="alert"') == 1
 
 
 def test_a_file_over_the_object_limit_is_refused_before_it_is_read_whole(
@@ -357,6 +412,21 @@ def test_the_command_exits_non_zero_with_the_message(tmp_path):
     )
     assert result.returncode != 0
     assert "Object 1 (line 1): expected an object" in result.stderr
+
+
+def test_the_command_refuses_an_unpaired_surrogate_with_a_message_not_a_traceback(tmp_path):
+    path = tmp_path / "surrogate.json"
+    path.write_bytes(as_bytes(with_fields(2, title="E3 \ud800")))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_fixture", str(path)],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "title: This text holds an invalid character" in result.stderr
 
 
 def test_a_missing_file_is_a_command_error(tmp_path):

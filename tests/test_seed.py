@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db
 
 FIXTURE_DIR = django_settings.BASE_DIR / "fixtures"
 SEED_FILE = FIXTURE_DIR / "seed.json"
-ARTICLE = django_settings.BASE_DIR.parent / "shared" / "seed" / "000_daba5862246ab67d.txt"
 REUTERS_BISHKEK = "reuters-bishkek-2025-11-27"
 US_DRAFT = "us-28-point-plan"
 MODELS = [Party, Actor, Source, Plan, Component, Point, Position, Event]
@@ -130,10 +129,8 @@ def test_sources_keep_no_full_text():
     assert not Source.objects.exclude(full_text="").exists()
 
 
-def test_every_quote_citing_the_reuters_bishkek_article_appears_verbatim_in_it():
-    if not ARTICLE.exists():
-        pytest.skip(f"the seed article is not available at {ARTICLE} (it is present in CI)")
-    article = ARTICLE.read_text(encoding="utf-8")
+def test_every_quote_citing_the_reuters_bishkek_article_appears_verbatim_in_it(seed_article):
+    article = seed_article.read_text(encoding="utf-8")
     load_seed()
     quoted = Position.objects.filter(source__slug=REUTERS_BISHKEK).exclude(quote="")
     assert quoted.exists()

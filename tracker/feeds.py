@@ -9,8 +9,18 @@ from . import history
 FEED_SIZE = 50
 
 
+class TextSummaryAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are text: an edit summary is what someone typed, not
+    HTML (Django's Atom feed marks the summary type="html", which readers render)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtom1Feed
     title = "Negotiation tracker: recent changes"
     subtitle = "Every change to the tracker, newest first."
 

@@ -7,11 +7,11 @@ summary that goes into the change history.
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from . import validators
 from .merge import CONFLICT, MINE, THEIRS, merge
 from .models import (
     Actor,
@@ -23,11 +23,6 @@ from .models import (
     Position,
     Source,
 )
-
-# Text fields have no length limit in the database; these keep a pasted
-# document from landing in a one-line summary.
-TEXT_LIMITS = {"full_text": 200_000}
-TEXT_LIMIT = 10_000
 
 
 class DateInput(forms.DateInput):
@@ -103,11 +98,17 @@ class TrackedForm(ConflictChoices, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
             model_field = self.model_field(name)
+            if model_field is None:
+                continue
+            # The model's rules (Tracked.clean_fields), checked as the field is
+            # cleaned, before any clean_<field> method queries with the value.
+            rules = validators.validators_for(model_field)
+            field.validators.extend(rule for rule in rules if rule not in field.validators)
             if isinstance(model_field, models.TextField):
-                limit = TEXT_LIMITS.get(name, TEXT_LIMIT)
-                field.max_length = limit
-                field.validators.append(MaxLengthValidator(limit))
-                field.widget.attrs["maxlength"] = str(limit)
+                field.max_length = validators.text_limit(model_field)
+                field.widget.attrs["maxlength"] = str(field.max_length)
+            if isinstance(model_field, models.IntegerField) and not model_field.is_relation:
+                field.widget.attrs["max"] = str(validators.integer_range(model_field)[1])
             if isinstance(model_field, models.DateField):
                 field.widget = DateInput()
         self.add_conflict_choices({name: self.fields[name].label for name in self.merged_fields()})
@@ -400,23 +401,3 @@ class PositionForm(TrackedForm):
             published_on=data.get("new_source_published_on"),
             url=data.get("new_source_url", ""),
         )
-
-
-class MatrixFilterForm(forms.Form):
-    plan = forms.ChoiceField(required=False)
-    topic = forms.ChoiceField(required=False)
-    component = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
-    status = forms.ChoiceField(required=False)
-
-    def __init__(self, *args, plan=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .models import Topic
-
-        self.fields["plan"].choices = Plan.objects.values_list("slug", "short_title")
-        self.fields["topic"].choices = [("", "All topics"), *Topic.choices]
-        self.fields["status"].choices = [("", "All statuses"), *Point.Status.choices]
-        components = list(plan.components.values_list("number", "title")) if plan else []
-        self.fields["component"].widget.choices = [
-            ("", "All components"),
-            *((number, f"{number}. {title}") for number, title in components),
-        ]

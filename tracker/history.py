@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -680,26 +679,7 @@ def restore_m2m(model, record, obj):
 
 
 class BadMoment(ValueError):
-    """An as-of value that is malformed, in the future or before any record."""
-
-
-def parse_moment(value):
-    """``2025-11-25`` (the end of that day) or ``2025-11-25T14:00`` (that minute)."""
-    value = (value or "").strip()
-    try:
-        moment = parse_datetime(value) if "T" in value or " " in value else None
-        day = None if moment else parse_date(value)
-    except ValueError:
-        moment = day = None
-    if moment is None and day is None:
-        raise BadMoment(f"“{value}” is not a date or time: use 2025-11-25 or 2025-11-25T14:00.")
-    if day is not None:
-        moment = datetime.datetime.combine(day, datetime.time.max)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if moment > timezone.now() + datetime.timedelta(days=1):
-        raise BadMoment(f"{value} is in the future.")
-    return moment
+    """An as-of value that is malformed, out of range, in the future or before any record."""
 
 
 def build_instance(record):

@@ -22,6 +22,8 @@ from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from . import validators
+
 
 class EditConflict(Exception):
     """Someone saved the record after the editor loaded it."""
@@ -73,6 +75,25 @@ class Tracked(models.Model):
     def record_name(self):
         """The record named with its kind, for lists that mix kinds: Party “Russia”."""
         return f"{str(self._meta.verbose_name).capitalize()} “{self}”"
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, then the rules both databases need
+        (tracker/validators.py): edit forms and the import both get here."""
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for model_field in self._meta.concrete_fields:
+            if model_field.name in exclude or model_field.name in errors:
+                continue
+            try:
+                validators.check(model_field, getattr(self, model_field.attname))
+            except ValidationError as error:
+                errors[model_field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def save_checked(self, expected_version, summary="", user=None):
         """Save if nobody else saved since ``expected_version`` was read.

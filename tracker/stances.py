@@ -80,12 +80,13 @@ def cell_html(point_id, party, stance, url="", swap=False):
     label = escape(LABELS.get(key, key) if key else NO_POSITION)
     party_label = escape(party.short_name)
     mark = f'<span class="stance stance-{css}">{label if key else "–"}</span>'
+    title = ""
     if url:
-        inner = f'<a href="{escape(url)}" aria-label="{party_label}: {label}">{mark}</a>'
+        mark = f'<a href="{escape(url)}" aria-label="{party_label}: {label}">{mark}</a>'
     else:
-        inner = mark.replace("<span ", f'<span title="{party_label}: {label}" ', 1)
+        title = f' title="{party_label}: {label}"'
     swapped = ' flash" hx-swap-oob="outerHTML' if swap else ""
-    return f'<td id="c{point_id:d}-{party.pk:d}" class="m m-{css}{swapped}">{inner}</td>'
+    return f'<td id="c{point_id:d}-{party.pk:d}" class="m m-{css}{swapped}"{title}>{mark}</td>'
 
 
 @dataclass

@@ -28,7 +28,6 @@ import json
 import re
 import secrets
 import tempfile
-import textwrap
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from . import validators
 from .diff import word_diff_html
 from .models import (
     Actor,
@@ -219,7 +219,9 @@ def _chunks(objects, include_full_text):
         ordered = sorted(objects[model], key=lambda obj: obj.natural_key())
         for item in _dump(model, ordered, include_full_text):
             text = json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
-            yield ("\n" if first else ",\n") + textwrap.indent(text, "  ")
+            # Not textwrap.indent: it also breaks lines at U+2028, U+2029 and U+0085,
+            # which json.dumps leaves in strings, and would indent inside the text.
+            yield ("\n" if first else ",\n") + "  " + text.replace("\n", "\n  ")
             first = False
     yield "]\n" if first else "\n]\n"
 
@@ -437,6 +439,20 @@ class Entry:
         return f"Object {self.index} (line {self.line}, {self.label}{key})"
 
 
+NATURAL_KEY_FIELDS = {
+    **dict.fromkeys(SLUG_MODELS, ("slug",)),
+    **dict.fromkeys(PLAN_ITEMS, ("plan", "number")),
+    Position: ("uid",),
+}
+
+
+def key_field(model, name):
+    """The field a natural-key part is compared with (a plan item's plan: the plan's slug)."""
+    if name == "plan":
+        return Plan._meta.get_field("slug")
+    return model._meta.get_field(name)
+
+
 def natural_reference(model, raw):
     """A reference to ``model`` as a natural-key tuple, checked for shape."""
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -454,6 +470,14 @@ def natural_reference(model, raw):
         shape = "[uid]" if model is Position else "[slug]"
     if not ok:
         raise Invalid(f"a reference to {model._meta.label_lower} is {shape}, not {raw!r}")
+    # The key is looked up in the database: it must obey the rules of the fields it names.
+    for name, part in zip(NATURAL_KEY_FIELDS[model], raw, strict=True):
+        try:
+            validators.check(key_field(model, name), part)
+        except ValidationError as exc:
+            raise Invalid(
+                f"a reference to {model._meta.label_lower}: {' '.join(exc.messages)}"
+            ) from exc
     return tuple(raw)
 
 
@@ -484,9 +508,14 @@ def convert(model_field, raw):
     if not ok:
         raise Invalid(f"expected {expected}, found {json_type(raw)}")
     try:
-        return model_field.to_python(raw)
+        if isinstance(raw, str):
+            validators.valid_text(raw)  # before a message quotes it back
+        value = model_field.to_python(raw)
+        # Checked before the natural keys are looked up, and again by full_clean.
+        validators.check(model_field, value)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages)) from exc
+    return value
 
 
 def json_type(raw):
@@ -513,12 +542,7 @@ def required_fields(model):
 
 
 def natural_key_of(model, values):
-    if model in SLUG_MODELS:
-        names = ["slug"]
-    elif model in PLAN_ITEMS:
-        names = ["plan", "number"]
-    else:
-        names = ["uid"]
+    names = NATURAL_KEY_FIELDS[model]
     missing = [name for name in names if values.get(name) is None]
     if missing:
         raise Invalid(

@@ -18,23 +18,6 @@ DEFAULT_DAYS = 14
 BRIEF_CHANGES = 200
 
 
-def parse_days(value):
-    """``?days=``: a whole number of days from 1 to 3650, else the default
-    and a notice saying so."""
-    if value in (None, ""):
-        return DEFAULT_DAYS, ""
-    try:
-        days = int(value)
-    except ValueError:
-        days = 0
-    if not 1 <= days <= 3650:
-        return DEFAULT_DAYS, (
-            f"“{value[:20]}” is not a number of days from 1 to 3650; "
-            f"showing the last {DEFAULT_DAYS} days."
-        )
-    return days, ""
-
-
 @dataclass
 class BriefPlan:
     plan: Plan

@@ -4,48 +4,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db.models import F
 
 from ..diff import word_diff_html
 from ..models import (
-    Party,
     Plan,
     Point,
     Position,
     Stance,
 )
-
-
-class CompareForm(forms.Form):
-    a = forms.ChoiceField(label="Plan")
-    b = forms.ChoiceField(label="compared with")
-    c = forms.ChoiceField(label="and", required=False)
-    party = forms.ModelChoiceField(
-        Party.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label="Stances of",
-        empty_label="no party",
-    )
-    changed = forms.BooleanField(label="Changed rows only", required=False)
-    conflicts = forms.BooleanField(label="Conflicts only", required=False)
-
-    def __init__(self, *args, plans, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plans = {plan.slug: plan for plan in plans}
-        choices = [(plan.slug, plan.short_title) for plan in plans]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
-        self.fields["c"].choices = [("", "—")] + choices
-
-    def clean(self):
-        data = super().clean()
-        slugs = [data.get(key) for key in "abc" if data.get(key)]
-        if len(slugs) != len(set(slugs)):
-            raise forms.ValidationError("Choose different plans to compare.")
-        data["selected"] = [self.plans[slug] for slug in slugs]
-        return data
 
 
 def plans_in_order():

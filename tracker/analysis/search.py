@@ -3,41 +3,16 @@
 import re
 from dataclasses import dataclass
 
-from django import forms
 from django.db import connection
 from django.db.models import Q
 
 from ..models import (
     Actor,
     Event,
-    Plan,
     Point,
     Position,
     Source,
-    Stance,
 )
-from .dates import DateRangeForm
-
-
-class SearchForm(DateRangeForm):
-    q = forms.CharField(label="Search", max_length=200, required=False)
-    stance = forms.ChoiceField(choices=[("", "Any stance")] + Stance.choices, required=False)
-    plan = forms.ModelChoiceField(
-        Plan.objects.all(), to_field_name="slug", required=False, empty_label="All plans"
-    )
-    kind = forms.ChoiceField(choices=[("", "All kinds")], required=False)
-    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
-
-    field_order = ["q", "party", "stance", "topic", "plan", "start", "end", "kind", "page"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All kinds")] + [
-            (kind, spec.label) for kind, spec in SEARCH_KINDS.items()
-        ]
-        self.fields["kind"].widget = forms.HiddenInput()
-        self.fields["page"].widget = forms.HiddenInput()
-
 
 WORD = re.compile(r"\w+")
 

@@ -2,95 +2,81 @@
 provenance and party briefs. All read-only; anonymous visitors may read."""
 
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from ..analysis.brief import parse_days, recent_changes
-from ..analysis.brief import party_brief as brief_of
-from ..analysis.compare import (
-    CompareForm,
-    compare_plans,
-    default_comparison,
-    filter_rows,
-    mark_conflicts,
-    plans_in_order,
-)
-from ..analysis.components import component_summaries
-from ..analysis.dates import DateRangeForm
-from ..analysis.provenance import PROVENANCE_LISTS, PROVENANCE_SHOWN, provenance_report
-from ..analysis.search import SEARCH_PAGE, SearchForm, search_words
-from ..analysis.search import search as search_records
-from ..analysis.timeline import stance_chart
-from ..analysis.timeline import timeline as timeline_entries
+from .. import filters
+from ..analysis import brief as briefs
+from ..analysis import compare as comparison
+from ..analysis import components
+from ..analysis import provenance as checks
+from ..analysis import search as searching
+from ..analysis import timeline as timelines
 from ..models import Party, Plan, Stance
 
 
-@require_GET
+@require_safe
 def compare(request):
-    plans = plans_in_order()
+    plans = comparison.plans_in_order()
     # Whatever the query leaves out (all of it on a first visit) comes from the default.
-    data = {**default_comparison(plans), **request.GET.dict()}
-    form = CompareForm(data or None, plans=plans)
+    data = {**comparison.default_comparison(plans), **request.GET.dict()}
+    form = filters.CompareForm(data or None, plans=plans)
     rows, selected, status = [], [], 200
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["selected"]
-        rows = compare_plans(selected)
+        rows = comparison.compare_plans(selected)
         if form.cleaned_data["party"]:
-            mark_conflicts(rows, form.cleaned_data["party"], selected)
-        rows = filter_rows(rows, **form.cleaned_data)
+            comparison.mark_conflicts(rows, form.cleaned_data["party"], selected)
+        rows = comparison.filter_rows(rows, **form.cleaned_data)
     elif form.is_bound:
         status = 400
     context = {"form": form, "plans": selected, "rows": rows}
     return render(request, "tracker/compare.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def plan_components(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    summaries = component_summaries(plan)
+    summaries = components.component_summaries(plan)
     context = {"plan": plan, "summaries": summaries, "stance_choices": Stance}
     return render(request, "tracker/plan_components.html", context)
 
 
-@require_GET
+@require_safe
 def timeline(request):
-    form = DateRangeForm(request.GET)
+    form = filters.DateRangeForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "entries": [], "chart": None}
         return render(request, "tracker/timeline.html", context, status=400)
-    entries, since = timeline_entries(**form.cleaned_data)
-    chart = stance_chart(entries)
+    entries, since = timelines.timeline(**form.cleaned_data)
+    chart = timelines.stance_chart(entries)
     context = {"form": form, "entries": entries, "chart": chart, "cut_since": since}
     return render(request, "tracker/timeline.html", context)
 
 
-@require_GET
+@require_safe
 def search(request):
-    form = SearchForm(request.GET)
+    form = filters.SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "tracker/search.html", {"form": form, "results": {}}, status=400)
     data = form.cleaned_data
     kind, page = data["kind"], data["page"] or 1
     if kind:
-        cap, offset = SEARCH_PAGE, (page - 1) * SEARCH_PAGE
-        results = search_records(data, kinds=[kind], cap=cap, offset=offset)
+        cap, offset = searching.SEARCH_PAGE, (page - 1) * searching.SEARCH_PAGE
+        results = searching.search(data, kinds=[kind], cap=cap, offset=offset)
     else:
-        results = search_records(data)
-    words = search_words(data["q"])
+        results = searching.search(data)
+    words = searching.search_words(data["q"])
     context = {"form": form, "results": results, "words": words, "kind": kind, "page": page}
     return render(request, "tracker/search.html", context)
 
 
-@require_GET
+@require_safe
 def provenance(request):
     """Every list's first page, or with ``?list=<name>&page=N`` one list page by page."""
-    only = request.GET.get("list")
-    if only not in PROVENANCE_LISTS:
-        only = None
-    page = request.GET.get("page", "")
-    # isascii: "²".isdigit() is true, but int("²") fails.
-    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
-    limit = PROVENANCE_SHOWN
-    report = provenance_report(only, offset=(page - 1) * limit if only else 0)
+    form = filters.ProvenanceForm(request.GET)
+    only, page = form.value("list"), form.value("page")
+    limit = checks.PROVENANCE_SHOWN
+    report = checks.provenance_report(only, offset=(page - 1) * limit if only else 0)
     context = {"report": report, "only": only, "page": page}
     if only:
         count = report.counts[only]
@@ -99,12 +85,12 @@ def provenance(request):
     return render(request, "tracker/provenance.html", context)
 
 
-@require_GET
+@require_safe
 def party_brief(request, slug):
     party = get_object_or_404(Party, slug=slug)
-    days, notice = parse_days(request.GET.get("days"))
-    plans = brief_of(party)
-    changes, since = recent_changes(party, days)
+    days, notice = filters.BriefForm(request.GET).days_and_notice()
+    plans = briefs.party_brief(party)
+    changes, since = briefs.recent_changes(party, days)
     context = {
         "party": party,
         "plans": plans,

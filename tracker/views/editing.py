@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..editing import (
     Deletion,
@@ -424,7 +424,7 @@ def show_field(request, point, field, saved=False):
     return response
 
 
-@require_GET
+@require_safe
 def point_field_show(request, slug, number, field):
     """The field as displayed (cancelling an edit in place)."""
     return show_field(request, get_point(slug, number), inline_field(field))

@@ -1,4 +1,4 @@
-"""Change history pages: versions and diffs, restore, recent changes, as-of views."""
+"""Change history pages: versions and diffs, restore, recent changes and their feed."""
 
 from django import forms
 from django.contrib import messages
@@ -8,10 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import history
 from ..feeds import ChangesFeed
+from ..filters import ChangeFilterForm, PageForm, VersionsForm
 from ..forms import ConflictChoices, choice_name
 from ..merge import CONFLICT, MINE, THEIRS
 from ..models import Party, Plan, Point, Position, Source
@@ -22,11 +23,6 @@ CHANGES_PER_PAGE = 50
 
 class BadVersion(Exception):
     """A version id that is malformed or belongs to another object."""
-
-
-class CompareForm(forms.Form):
-    a = forms.IntegerField(required=False, min_value=1)
-    b = forms.IntegerField(required=False, min_value=1)
 
 
 class RestoreForm(ConflictChoices, forms.Form):
@@ -68,28 +64,6 @@ class RestoreForm(ConflictChoices, forms.Form):
 RESTORE_CHOICES = [(THEIRS, "Keep theirs"), (MINE, "Use the version to restore")]
 
 
-class ChangeFilterForm(forms.Form):
-    user = forms.CharField(required=False, max_length=150)
-    model = forms.ChoiceField(
-        required=False, choices=[("", "any")] + [(name, name) for name in history.TRACKED]
-    )
-    party = forms.SlugField(required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("“From” is after “until”.")
-        return data
-
-    def filters(self):
-        keys = ("user", "model", "party", "since", "until")
-        return {key: self.cleaned_data[key] for key in keys}
-
-
 def tracked_or_404(name):
     model = history.tracked_model(name)
     if model is None:
@@ -103,7 +77,7 @@ def history_url(model, pk):
 
 def chosen_versions(model, pk, params):
     """The two versions to compare, older first, or None when none were chosen."""
-    form = CompareForm(params)
+    form = VersionsForm(params)
     if not form.is_valid():
         raise BadVersion("Choose versions by their number from the list.")
     a, b = form.cleaned_data["a"], form.cleaned_data["b"]
@@ -125,7 +99,7 @@ def chosen_versions(model, pk, params):
 def history_context(request, model, pk):
     label, current = history.object_label(model, pk)
     page = Paginator(history.versions(model, pk), VERSIONS_PER_PAGE).get_page(
-        request.GET.get("page")
+        PageForm(request.GET).value("page")
     )
     if not page.object_list:
         raise Http404(f"No history is recorded for {model._meta.verbose_name} #{pk}.")
@@ -154,21 +128,21 @@ def render_history(request, model, pk, *, status=200, error=None, **extra):
     return render(request, "tracker/history.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def object_history(request, model, pk):
     return render_history(request, tracked_or_404(model), pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def plan_history(request, slug):
     return render_history(request, Plan, get_object_or_404(Plan, slug=slug).pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def point_history(request, slug, number):
@@ -176,21 +150,21 @@ def point_history(request, slug, number):
     return render_history(request, Point, point.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def party_history(request, slug):
     return render_history(request, Party, get_object_or_404(Party, slug=slug).pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def source_history(request, pk):
     return render_history(request, Source, get_object_or_404(Source, pk=pk).pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def position_history(request, uid):
@@ -233,7 +207,7 @@ def restore_version(request, model, pk):
     return redirect(history_url(model, pk))
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def recent_changes(request):
@@ -257,7 +231,7 @@ def recent_changes(request):
     return render(request, "tracker/changes.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tracker.view_change", raise_exception=True)
 def changes_feed(request):

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..lists import (
     PER_PAGE,
@@ -23,26 +23,26 @@ def list_page(request, form_class, template):
     return render(request, template, {"form": form, "page": page})
 
 
-@require_GET
+@require_safe
 def plan_list(request):
     return list_page(request, PlanListForm, "tracker/plan_list.html")
 
 
-@require_GET
+@require_safe
 def party_list(request):
     return list_page(request, PartyListForm, "tracker/party_list.html")
 
 
-@require_GET
+@require_safe
 def actor_list(request):
     return list_page(request, ActorListForm, "tracker/actor_list.html")
 
 
-@require_GET
+@require_safe
 def source_list(request):
     return list_page(request, SourceListForm, "tracker/source_list.html")
 
 
-@require_GET
+@require_safe
 def event_list(request):
     return list_page(request, EventListForm, "tracker/event_list.html")

@@ -1,26 +1,23 @@
 """The stance matrix: parties as columns, points as rows, latest stance per cell."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import history, stances
 from ..editing import save_position
-from ..forms import MatrixFilterForm, PositionForm
-from ..models import Party, Plan, Point, Stance
+from ..filters import AsOfForm, MatrixFilterForm, requested_plan
+from ..forms import PositionForm
+from ..models import Party, Point, Stance
 from ..stances import StanceTable, default_plan
 from .editing import can
 
 
-@require_GET
+@require_safe
 def matrix(request):
-    slug = request.GET.get("plan")
-    plan = get_object_or_404(Plan, slug=slug) if slug else default_plan()
-    if plan is None:
-        raise Http404("No plan recorded yet.")
+    plan = requested_plan(request.GET, default=default_plan)
     if "as_of" in request.GET:
         return matrix_as_of(request, plan.slug)
     data = request.GET.copy()
@@ -47,7 +44,7 @@ def matrix(request):
 def matrix_as_of(request, plan_slug):
     """The stance matrix as it stood at ?as_of=…, read-only."""
     try:
-        moment = history.parse_moment(request.GET["as_of"])
+        moment = AsOfForm(request.GET).moment()
         plan = history.plan_at(plan_slug, moment)
     except history.BadMoment as error:
         context = {"error": str(error), "plan_param": plan_slug, "current_url": request.path}
@@ -77,7 +74,7 @@ def cell_template(request):
     return "tracker/_matrix_cell_panel.html" if request.htmx else "tracker/matrix_cell_form.html"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cell(request, point, party):
     """One party's positions on one point, with a form to add another."""
     point = get_object_or_404(Point.objects.select_related("plan", "component"), pk=point)

@@ -6,16 +6,17 @@ from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import dashboard, history, stances
+from ..filters import AsOfForm, PageForm
 from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
 from ..stances import StanceTable
 
 POSITIONS_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -25,7 +26,7 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def overview(request):
     """The dashboard: the last week, the latest positions, the plans by date."""
     plans = (
@@ -45,7 +46,7 @@ def overview(request):
     return render(request, "tracker/overview.html", context)
 
 
-@require_GET
+@require_safe
 def plan_detail(request, slug):
     if "as_of" in request.GET:
         return plan_as_of(request, slug)
@@ -66,7 +67,7 @@ def plan_detail(request, slug):
 def plan_as_of(request, slug):
     """The plan page as it stood at ?as_of=…, read-only."""
     try:
-        moment = history.parse_moment(request.GET["as_of"])
+        moment = AsOfForm(request.GET).moment()
         plan = history.plan_at(slug, moment)
     except history.BadMoment as error:
         if not Plan.history.filter(slug=slug).exists():
@@ -80,7 +81,7 @@ def plan_as_of(request, slug):
     return render(request, "tracker/asof_plan.html", context)
 
 
-@require_GET
+@require_safe
 def point_detail(request, slug, number):
     point = get_object_or_404(
         Point.objects.select_related("plan", "component", "derived_from__plan"),
@@ -96,12 +97,12 @@ def point_detail(request, slug, number):
     )
 
 
-@require_GET
+@require_safe
 def party_detail(request, slug):
     party = get_object_or_404(Party, slug=slug)
     actors = party.actors.all()
     positions = Paginator(party.positions.with_subject().latest_first(), POSITIONS_PER_PAGE)
-    page = positions.get_page(request.GET.get("page"))
+    page = positions.get_page(PageForm(request.GET).value("page"))
     return render(
         request,
         "tracker/party_detail.html",
@@ -109,7 +110,7 @@ def party_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def source_detail(request, pk):
     source = get_object_or_404(Source, pk=pk)
     positions = source.positions.with_subject().latest_first()
@@ -121,13 +122,13 @@ def source_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def position_detail(request, uid):
     position = get_object_or_404(Position.objects.with_subject(), uid=uid)
     return render(request, "tracker/position_detail.html", {"position": position})
 
 
-@require_GET
+@require_safe
 def party_colours(request):
     """Each party's colour as a CSS class, so pages need no inline styles (CSP)."""
     rules = [

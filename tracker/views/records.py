@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..forms import ActorForm
 from ..models import Actor, Event, Party
@@ -12,14 +12,14 @@ from .editing import GET_POST, OBJECT_FORM, bound, can, object_context, save_pag
 POSITIONS_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
     parties = event.parties.all()
     return render(request, "tracker/event_detail.html", {"event": event, "parties": parties})
 
 
-@require_GET
+@require_safe
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
     positions = actor.positions.with_subject().latest_first()

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..models import Profile
 from ..timezones import ProfileForm, remember_time_zone
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers that ask for /favicon.ico get the SVG icon base.html links to."""
     response = redirect(static("tracker/favicon.svg"))
@@ -18,7 +18,7 @@ def favicon(request):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def user_settings(request):
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)

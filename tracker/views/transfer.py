@@ -13,27 +13,13 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFi
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import transfer
-from ..models import Plan
+from ..filters import ExportForm, MatrixExportForm
 from ..stances import StanceTable
 
 SESSION_KEY = "tracker_import"
-
-
-class ExportForm(forms.Form):
-    plan = forms.ModelMultipleChoiceField(
-        queryset=Plan.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: everything. A plan brings what it needs.",
-    )
-
-
-class MatrixForm(forms.Form):
-    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), to_field_name="slug")
 
 
 class ImportForm(forms.Form):
@@ -63,18 +49,18 @@ def can_import(view):
 def export_page(request, export_form=None, matrix_form=None, status=200):
     context = {
         "export_form": export_form or ExportForm(),
-        "matrix_form": matrix_form or MatrixForm(),
+        "matrix_form": matrix_form or MatrixExportForm(),
         "full_text": request.user.has_perm("tracker.change_source"),
     }
     return render(request, "tracker/export.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def export(request):
     return export_page(request)
 
 
-@require_GET
+@require_safe
 def export_fixture(request):
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -90,9 +76,9 @@ def export_fixture(request):
     return response
 
 
-@require_GET
+@require_safe
 def export_matrix(request):
-    form = MatrixForm(request.GET)
+    form = MatrixExportForm(request.GET)
     if not form.is_valid():
         return export_page(request, matrix_form=form, status=400)
     plan = form.cleaned_data["plan"]
@@ -104,7 +90,7 @@ def export_matrix(request):
     return response
 
 
-@require_GET
+@require_safe
 @can_import
 def import_form(request):
     context = {"form": ImportForm(), "limit": settings.TRACKER_IMPORT_MAX_BYTES}
@@ -132,12 +118,13 @@ def import_preview(request):
 @csrf_protect
 @can_import
 def _import_preview(request):
-    form = ImportForm(request.POST, request.FILES)
     upload = request.FILES.get("file")
     too_large = getattr(request, "upload_too_large", False)
     if too_large or (upload and upload.size > settings.TRACKER_IMPORT_MAX_BYTES):
-        limit = settings.TRACKER_IMPORT_MAX_BYTES
-        return refuse(request, form, [f"The file is over the limit of {limit:,} bytes."], 413)
+        # The upload was stopped, so a bound form would also say the file is missing.
+        message = f"The file is over the limit of {settings.TRACKER_IMPORT_MAX_BYTES:,} bytes."
+        return refuse(request, ImportForm(), [message], 413)
+    form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return refuse(request, form, form.errors.get("file", []), 422)
     token, sha256 = transfer.stash_upload(upload)
