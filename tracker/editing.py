@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from .diff import changed, word_diff_html
-from .models import Component, EditConflict, Party, Plan, Point, Position, Source
+from .models import ChangeMarker, Component, EditConflict, Party, Plan, Point, Position, Source
 
 
 def save_form(form, user):
@@ -50,6 +50,7 @@ def delete_checked(obj, expected_version, summary="", user=None):
     """
     model = type(obj)
     with transaction.atomic():
+        ChangeMarker.hold()  # before the row: see ChangeMarker
         current = model.objects.select_for_update().get(pk=obj.pk)
         if current.version != expected_version:
             raise EditConflict(current)

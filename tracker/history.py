@@ -28,6 +28,7 @@ from .diff import word_diff_html
 from .models import (
     Actor,
     Change,
+    ChangeMarker,
     Component,
     EditConflict,
     Event,
@@ -215,6 +216,7 @@ def update_with_history(queryset, *, user=None, summary="", **values):
     """``QuerySet.update`` that bumps versions, records a version per object and indexes it."""
     model = queryset.model
     with transaction.atomic():
+        ChangeMarker.hold()
         objs = list(queryset.select_for_update())
         now = timezone.now()
         for obj in objs:
@@ -466,6 +468,7 @@ def restore(model, record, *, user, summary=""):
     reason = restore_summary(record, summary)
     try:
         with transaction.atomic():
+            ChangeMarker.hold()
             values, lost = restorable_values(model, record)
             current = model.objects.select_for_update().filter(pk=record.id).first()
             obj = current or model(pk=record.id)

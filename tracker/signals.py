@@ -1,8 +1,9 @@
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from .history import TRACKED, fill_attribution, index_history_record, record_raw_save
+from .models import ChangeMarker
 from .roles import ensure_roles
 
 
@@ -22,8 +23,15 @@ def record_fixture_load(sender, instance, created, raw=False, **kwargs):
         record_raw_save(sender, instance, created)
 
 
+def hold_change_marker(sender, using="default", **kwargs):
+    """Writers lock the change marker before their first tracked row (see ChangeMarker)."""
+    ChangeMarker.hold(using=using)
+
+
 for tracked in TRACKED.values():
     post_save.connect(record_fixture_load, sender=tracked, dispatch_uid=f"raw-history-{tracked}")
+    pre_save.connect(hold_change_marker, sender=tracked, dispatch_uid=f"marker-save-{tracked}")
+    pre_delete.connect(hold_change_marker, sender=tracked, dispatch_uid=f"marker-del-{tracked}")
 
 
 @receiver(post_migrate)
