@@ -64,6 +64,9 @@ MIDDLEWARE = [
     # padding against BREACH-style length attacks (max_random_bytes). After
     # whitenoise, which sends static files already compressed.
     "django.middleware.gzip.GZipMiddleware",
+    # ETags and 304s for read pages; outside the session and CSRF middleware
+    # so that it sees the cookies they set (see tracker/revalidation.py).
+    "tracker.revalidation.RevalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import history
 from ..feeds import ChangesFeed
-from ..models import Change, Party, Plan, Point, Position, Source, Stance
+from ..models import Party, Plan, Point, Position, Source, Stance
+from ..revalidation import marker_for
 
 VERSIONS_PER_PAGE = 25
 CHANGES_PER_PAGE = 50
@@ -234,7 +235,7 @@ def plan_as_of(request, slug):
         return data
 
     context = {"plan": plan, "as_of": moment, "stance_choices": Stance}
-    context.update(data=SimpleLazyObject(contents), marker=Change.marker())
+    context.update(data=SimpleLazyObject(contents), marker=marker_for(request))
     return render(request, "tracker/asof_plan.html", context)
 
 
@@ -249,6 +250,6 @@ def matrix_as_of(request, plan_slug):
     context = {"plan": plan, "as_of": moment, "stance_choices": Stance}
     context.update(
         data=SimpleLazyObject(lambda: history.matrix_contents(plan, moment)),
-        marker=Change.marker(),
+        marker=marker_for(request),
     )
     return render(request, "tracker/asof_matrix.html", context)

@@ -18,7 +18,8 @@ from ..editing import (
     save_position,
 )
 from ..forms import MatrixFilterForm, PositionForm
-from ..models import Change, Party, Plan, Point, Stance
+from ..models import Party, Plan, Point, Stance
+from ..revalidation import marker_for
 from . import history as history_views
 from .editing import can
 
@@ -49,7 +50,7 @@ def matrix(request):
         "parties": parties,
         "rows": grid,
         "filter_key": form.data.urlencode() if filters else "",
-        "marker": Change.marker(),
+        "marker": marker_for(request),
         "stance_choices": Stance,
     }
     return render(request, "tracker/matrix.html", context)

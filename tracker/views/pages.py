@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ..models import Change, Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from ..revalidation import marker_for
 from . import history as history_views
 
 POSITIONS_PER_PAGE = 50
@@ -55,7 +56,7 @@ def plan_detail(request, slug):
         return plan.sections(points, parties, stances)
 
     context = {"plan": plan, "sections": sections, "parties": parties, "stance_choices": Stance}
-    context["marker"] = Change.marker()
+    context["marker"] = marker_for(request)
     return render(request, "tracker/plan_detail.html", context)
 
 
