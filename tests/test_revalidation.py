@@ -59,8 +59,8 @@ def test_a_signed_in_revalidation_reads_only_the_session_user_and_marker(
 ):
     url = point.get_absolute_url()
     etag = warm(analyst_client, url)["ETag"]
-    # session, user, user and group permissions, change marker
-    with django_assert_num_queries(5):
+    # session, user, change marker (with the count of access changes): no permissions
+    with django_assert_num_queries(3):
         response = revalidate(analyst_client, url, etag)
     assert response.status_code == 304 and response.templates == []
 
@@ -105,6 +105,23 @@ def test_new_permissions_change_the_etag(client, viewer, point):
     response = revalidate(client, url, etag)
     assert response.status_code == 200
     assert "Edit" in response.content.decode()
+
+
+def test_a_user_changed_in_any_way_changes_every_users_etag(client, analyst, viewer, point):
+    client.force_login(viewer)
+    url = point.get_absolute_url()
+    etag = warm(client, url)["ETag"]
+    analyst.is_superuser = True
+    analyst.save()
+    assert revalidate(client, url, etag).status_code == 200
+
+
+def test_signing_in_again_keeps_the_etag(client, analyst, point):
+    client.force_login(analyst)
+    url = point.get_absolute_url()
+    etag = warm(client, url)["ETag"]
+    client.force_login(analyst)  # stamps last_login only
+    assert revalidate(client, url, etag).status_code == 304
 
 
 def test_a_new_csrf_cookie_changes_the_etag(client, point):

@@ -621,7 +621,7 @@ class Change(models.Model):
     @classmethod
     def marker(cls):
         """A value that changes with every recorded write: for cache keys and ETags."""
-        return ChangeMarker.current()
+        return str(ChangeMarker.read())
 
     def save(self, *args, **kwargs):
         using = kwargs.get("using") or router.db_for_write(Change, instance=self)
@@ -657,6 +657,10 @@ class ChangeMarker(models.Model):
     - ``epoch`` is random per row: a database that is restored, flushed or
       recreated counts again from an old value, and a shared cache or a
       browser must not take it for the state it had the first time.
+
+    ``access`` counts changes to users, groups and permissions (signals in
+    tracker/signals.py): what a page shows a user depends on those too, and
+    reading it with the marker spares a revalidation the permission queries.
     """
 
     ROW = 1
@@ -664,6 +668,7 @@ class ChangeMarker(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=ROW)
     value = models.PositiveBigIntegerField(default=0)
     epoch = models.CharField(max_length=16, default=new_epoch)
+    access = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -675,9 +680,8 @@ class ChangeMarker(models.Model):
         return f"{self.value}.{self.epoch}"
 
     @classmethod
-    def current(cls, using="default"):
-        row = cls.objects.using(using).filter(pk=cls.ROW).first() or cls.start(using=using)
-        return str(row)
+    def read(cls, using="default"):
+        return cls.objects.using(using).filter(pk=cls.ROW).first() or cls.start(using=using)
 
     @classmethod
     def bump(cls, count=1, using="default"):
@@ -685,6 +689,12 @@ class ChangeMarker(models.Model):
         marker = cls.objects.using(using).filter(pk=cls.ROW)
         if not marker.update(value=F("value") + count):
             cls.start(value=count, using=using)
+
+    @classmethod
+    def bump_access(cls, using="default"):
+        """Count a change to users, groups or permissions."""
+        if not cls.objects.using(using).filter(pk=cls.ROW).update(access=F("access") + 1):
+            cls.start(using=using)
 
     @classmethod
     def hold(cls, using="default"):

@@ -1,12 +1,13 @@
 """Conditional GET: read pages carry an ETag, and a repeat view is answered 304 unrendered.
 
 A read page shows the recorded data as the user may see it, so its ETag is made
-of what decides its content: the change marker (any recorded write moves it), the
-user (id, name, permissions) and their CSRF cookie (the token in every page's
+of what decides its content: the change marker (any recorded write moves it),
+the user (their id, and the count of changes to users, groups and permissions
+that the marker's row keeps), their CSRF cookie (the token in every page's
 forms), the full path with its query, the HX-Request header (a fragment or the
-whole page) and the release (the code and templates that render it). The ETag is
-computed before the view runs; when the browser already holds it the middleware
-answers 304 and the view never runs.
+whole page) and the release (the code and templates that render it). The ETag
+is computed before the view runs; when the browser already holds it the
+middleware answers 304 and the view never runs.
 
 Only the pages named in ``READ_PAGES`` take part: their content depends on
 nothing else. Left out on purpose:
@@ -32,7 +33,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 
-from .models import Change
+from .models import ChangeMarker
 
 # By view name (with its namespace, if any).
 READ_PAGES = frozenset(
@@ -82,18 +83,28 @@ def release():
     return digest.hexdigest()
 
 
+def marker_row(request):
+    """The change marker's row, read once per request (the middleware may have read it)."""
+    if not hasattr(request, "change_marker_row"):
+        request.change_marker_row = ChangeMarker.read()
+    return request.change_marker_row
+
+
 def marker_for(request):
-    """The change marker, read once per request (the middleware may have read it)."""
-    if not hasattr(request, "change_marker"):
-        request.change_marker = Change.marker()
-    return request.change_marker
+    """``Change.marker()`` for this request: the key of its cached tables."""
+    return str(marker_row(request))
 
 
-def user_key(user):
+def user_key(request):
+    """The user, and the count of changes to users, groups and permissions.
+
+    The count stands for the user's permissions (and name): reading them would
+    cost two queries on every revalidation.
+    """
+    user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    perms = ",".join(sorted(user.get_all_permissions()))
-    return f"{user.pk}:{user.get_username()}:{user.is_superuser}:{perms}"
+    return f"{user.pk}:{marker_row(request).access}"
 
 
 def etag_for(request, shared=False):
@@ -101,7 +112,7 @@ def etag_for(request, shared=False):
     if not shared:
         parts += [
             request.headers.get("HX-Request", ""),
-            user_key(request.user),
+            user_key(request),
             request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
         ]
     digest = salted_hmac("tracker.revalidation", "\n".join(parts)).hexdigest()[:32]

@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
                 ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
                 ('value', models.PositiveBigIntegerField(default=0)),
                 ('epoch', models.CharField(default=tracker.models.new_epoch, max_length=16)),
+                ('access', models.PositiveBigIntegerField(default=0)),
             ],
             options={
                 'ordering': ['id'],
