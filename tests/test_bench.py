@@ -1,5 +1,6 @@
 """The benchmark's own parts: its data generator and its ceiling view (no timings here)."""
 
+import pytest
 from django.urls import reverse
 
 from bench.generate import TINY, generate
@@ -121,3 +122,23 @@ def test_the_ceiling_answers_a_signed_in_user_without_a_query(
 def test_the_ceiling_is_public_and_read_only(client):
     assert client.get(reverse("bench_ceiling")).status_code == 200
     assert client.post(reverse("bench_ceiling")).status_code == 405
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_same_bytes_view_serves_a_saved_page_without_a_query(
+    db, client, tmp_path, monkeypatch, django_assert_num_queries
+):
+    from bench import views
+
+    monkeypatch.setenv("BENCH_SAME_BYTES_DIR", str(tmp_path))
+    monkeypatch.setattr(views, "_pages", {})
+    (tmp_path / "plan-page.html").write_bytes("<p>Тable of 1,500 points</p>".encode())
+    with django_assert_num_queries(0):
+        response = client.get(reverse("bench_same_bytes", args=["plan-page"]))
+    assert response.status_code == 200
+    assert response.content == "<p>Тable of 1,500 points</p>".encode()
+    assert client.get(reverse("bench_same_bytes", args=["matrix"])).status_code == 404
+
+
+def test_the_benchmarks_views_are_not_among_the_apps_urls(client):
+    assert client.get("/bench/same-bytes/plan-page/").status_code == 404
