@@ -280,6 +280,8 @@ class Bench:
                         row["path"], row["note"] = None, "(the page sends no ETag)"
                     else:
                         row["extra_headers"] = {"If-None-Match": etag}
+                        again = self.fetch(base, site, row["path"], **row["extra_headers"])
+                        row["status"] = again[0]
             for row in site["rows"]:
                 result = {"request": row["name"], "kind": row["kind"], "dataset": dataset}
                 result.update(db=db, path=row["path"], queries=row.get("queries"))
@@ -444,6 +446,8 @@ def judge(results, rows):
             continue
         if r["status"] and r["status"] >= 400:
             misses.append(f"status {r['status']}")
+        if r["kind"] == "revalidation" and r["status"] != 304:
+            misses.append(f"answers {r['status']}, not 304")
         if r["errors"]["status"] or r.get("failures"):
             misses.append(f"{r['errors']['status']} error responses")
         if r["ratio"] is not None and r["ratio"] < TARGET_RATIO[r["kind"]]:

@@ -168,7 +168,7 @@ SIMPLE_HISTORY_DATE_INDEX = "composite"
 # matrix ("fragments") are keyed on Change.marker(), so any recorded write
 # retires them. Files need no server, and every worker of a host shares them:
 # a table is rendered once per change, not once per worker, and it lives on
-# disk (about 40 KB compressed for a 1.5 MB table), not in each worker's memory.
+# disk (30-110 KB compressed for a 1.5 MB table), not in each worker's memory.
 # Redis bounds its memory itself (maxmemory); files are culled past MAX_ENTRIES.
 FRAGMENT_ENTRIES = 200
 FRAGMENT_SECONDS = 3600
