@@ -163,9 +163,10 @@ class RevalidationMiddleware:
         etag = getattr(request, "read_page_etag", None)
         if etag is None or response.status_code != 200 or response.streaming:
             return response
-        if sets_cookies(request, response) or has_messages(request):
+        shared = request.resolver_match.view_name in SHARED_PAGES
+        if sets_cookies(request, response) or (not shared and has_messages(request)):
             return response
-        return label(response, etag, request.resolver_match.view_name in SHARED_PAGES)
+        return label(response, etag, shared)
 
     def process_view(self, request, view, args, kwargs):
         if request.method not in ("GET", "HEAD"):
