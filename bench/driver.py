@@ -21,18 +21,29 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.table import (  # noqa: E402 (the driver runs as a script)
+    P99_TARGET_MS,
+    PEER_TARGET,
+    ROWS,
+    SAME_BYTES_TARGET,
+    TARGET_RATIO,
+)
+
 OUT = ROOT / "bench" / "out"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
 TRACKED = ["party", "actor", "source", "plan", "component", "point", "position", "event"]
-TARGET_RATIO = {"read": 0.3, "history": 0.3, "fragment": 0.5, "edit": 0.25, "static": 0.3}
-P99_TARGET_MS = 100
 HISTORY_P99_GROWTH = 1.5
+RSS_TARGET_MIB = 120
+MARKER_GROWTH_TOLERANCE = 0.2
 
 
 def log(*parts):
@@ -53,9 +64,11 @@ class Bench:
             "ALLOWED_HOSTS": "127.0.0.1",
             "TRACKER_SSL_REDIRECT": "0",
             "BENCH_STATIC_ROOT": str(self.tmp / "static"),
+            "BENCH_SAME_BYTES_DIR": str(self.tmp / "same-bytes"),
             "PYTHONPATH": str(ROOT),
         }
         self.results, self.loads, self.fixtures = [], [], []
+        self.markers, self.memory = [], []
 
     # Databases -----------------------------------------------------------
 
@@ -165,11 +178,67 @@ class Bench:
                 if max(pool.map(ping, range(self.args.workers))) < 0.05:
                     return
 
+    def headers(self, base, site, row=None):
+        """What a signed-in browser sends (wrk and the driver's own requests alike)."""
+        headers = {"Cookie": site["cookie"], "Origin": base}
+        if self.args.encoding:
+            headers["Accept-Encoding"] = self.args.encoding
+        if row and row.get("htmx"):
+            headers["HX-Request"] = "true"
+        return {**headers, **(row or {}).get("extra_headers", {})}
+
+    def fetch(self, base, site, path, **extra):
+        headers = {**self.headers(base, site), **extra}
+        request = urllib.request.Request(base + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def same_bytes(self, base, site, row):
+        """Save the page's plain (uncompressed) body for its same-bytes row to serve."""
+        status, _, body = self.fetch(base, site, row["source"], **{"Accept-Encoding": "identity"})
+        folder = Path(self.env["BENCH_SAME_BYTES_DIR"])
+        folder.mkdir(exist_ok=True)
+        (folder / f"{row['file']}.html").write_bytes(body)
+        return status, len(body)
+
+    def etag(self, base, site, row):
+        """The ETag the page gives this browser, to send back as If-None-Match."""
+        for _ in range(2):  # the first look may renew the CSRF cookie
+            status, headers, _ = self.fetch(base, site, row["path"])
+        return headers.get("ETag")
+
+    def as_of_views(self, base, site, moments):
+        """As-of views of the plan page and the matrix at ``moments``, each a new table."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        targets = site["targets"]
+        paths = [
+            f"/plans/{targets['plan']}/?as_of={m}"
+            if n % 2
+            else f"/matrix/?plan={targets['plan']}&as_of={m}"
+            for n, m in enumerate(moments)
+        ]
+        with ThreadPoolExecutor(self.args.workers) as pool:
+            statuses = list(pool.map(lambda p: self.fetch(base, site, p)[0], paths * 2))
+        return sum(1 for status in statuses if status == 200)
+
+    def worker_rss(self, server):
+        """RSS in MiB of each gunicorn worker (the master's children)."""
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            kib = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if kib:
+                sizes.append(round(int(kib.group(1)) / 1024, 1))
+        return sizes
+
     def wrk(self, base, row, site, seconds):
-        headers = [f"Cookie: {site['cookie']}", f"Origin: {base}"]
+        headers = [f"{name}: {value}" for name, value in self.headers(base, site, row).items()]
         env = {**os.environ, "BENCH_MODE": "get"}
-        if row.get("htmx"):
-            headers.append("HX-Request: true")
         if row["method"] == "POST":
             headers += [f"X-CSRFToken: {site['csrf_header']}", f"Referer: {base}/"]
             edit = row["edit"]
@@ -200,6 +269,19 @@ class Bench:
         site = self.prepare(url, "measure")
         server, base = self.serve(url, OUT / f"gunicorn-{db}-{dataset}.log")
         try:
+            memory = {"db": db, "dataset": dataset, "rss_start_mib": self.worker_rss(server)}
+            for row in site["rows"]:
+                if row["kind"] == "same-bytes" and row["path"]:
+                    status, row["bytes"] = self.same_bytes(base, site, row)
+                    row["status"] = 200 if status == 200 else status
+                elif row["kind"] == "revalidation" and row["path"]:
+                    etag = self.etag(base, site, row)
+                    if etag is None:
+                        row["path"], row["note"] = None, "(the page sends no ETag)"
+                    else:
+                        row["extra_headers"] = {"If-None-Match": etag}
+                        again = self.fetch(base, site, row["path"], **row["extra_headers"])
+                        row["status"] = again[0]
             for row in site["rows"]:
                 result = {"request": row["name"], "kind": row["kind"], "dataset": dataset}
                 result.update(db=db, path=row["path"], queries=row.get("queries"))
@@ -218,6 +300,11 @@ class Bench:
                 result.update(self.wrk(base, row, site, self.args.duration))
                 self.settle(base)
                 log(f"   {row['name']}: {result['rps']} rps, p99 {result['p99_ms']} ms")
+            memory["rss_after_pages_mib"] = self.worker_rss(server)
+            memory["as_of_views"] = self.as_of_views(base, site, site["moments"])
+            memory["rss_after_as_of_mib"] = self.worker_rss(server)
+            self.memory.append(memory)
+            log(f"   worker RSS (MiB): {memory}")
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -314,6 +401,11 @@ class Bench:
                     url = self.run_dataset(db, dataset)
                     if dataset == "large" and db in self.args.fixtures:
                         self.run_fixtures(db, url)
+                    if dataset == "large":  # last: it grows the change index fivefold
+                        log(f"== {db} / large: the change marker's cost")
+                        for step in self.prepare(url, "marker"):
+                            self.markers.append({"db": db, **step})
+                            log(f"   {step}")
                 self.drop_all(db)
         finally:
             if not self.args.keep:
@@ -324,17 +416,29 @@ class Bench:
 # Report --------------------------------------------------------------------
 
 
-def judge(results):
-    """Add the ratio to the ceiling and the verdict on the issue's targets to each row."""
+def judge(results, rows):
+    """Add the ratios (to the ceiling, the admin peer, the same bytes) and the verdict."""
     by_key = {(r["db"], r["dataset"], r["request"]): r for r in results}
+    spec = {row.name: row for row in rows}
     for r in results:
         ceiling = by_key.get((r["db"], r["dataset"], "ceiling"), {}).get("rps")
         if "rps" not in r:
             r["verdict"] = "not available" if r["path"] is None else f"broken ({r['status']})"
             continue
         r["ratio"] = round(r["rps"] / ceiling, 3) if ceiling else None
+        row = spec.get(r["request"])
+        for field, name in (
+            ("vs_peer", row and row.peer),
+            ("vs_same_bytes", row and row.same_bytes),
+        ):
+            other = by_key.get((r["db"], r["dataset"], name), {}).get("rps") if name else None
+            if other and r["kind"] != "same-bytes":
+                r[field] = round(r["rps"] / other, 2)
         if r["kind"] == "ceiling":
             r["verdict"] = "(ceiling)"
+            continue
+        if r["kind"] in ("peer", "same-bytes"):
+            r["verdict"] = "(yardstick)"
             continue
         misses = []
         if not r["requests"]:
@@ -342,10 +446,16 @@ def judge(results):
             continue
         if r["status"] and r["status"] >= 400:
             misses.append(f"status {r['status']}")
+        if r["kind"] == "revalidation" and r["status"] != 304:
+            misses.append(f"answers {r['status']}, not 304")
         if r["errors"]["status"] or r.get("failures"):
             misses.append(f"{r['errors']['status']} error responses")
         if r["ratio"] is not None and r["ratio"] < TARGET_RATIO[r["kind"]]:
             misses.append(f"ratio < {TARGET_RATIO[r['kind']]}")
+        if r.get("vs_peer") is not None and r["vs_peer"] < PEER_TARGET:
+            misses.append(f"< {PEER_TARGET:g}x admin")
+        if r.get("vs_same_bytes") is not None and r["vs_same_bytes"] < SAME_BYTES_TARGET:
+            misses.append(f"< {SAME_BYTES_TARGET:g}x same bytes")
         if r["p99_ms"] >= P99_TARGET_MS:
             misses.append(f"p99 >= {P99_TARGET_MS} ms")
         other = by_key.get((r["db"], "small" if r["dataset"] == "large" else "large", r["request"]))
@@ -367,6 +477,8 @@ def table(results):
         "p50 ms",
         "p99 ms",
         "x ceiling",
+        "x admin",
+        "x same bytes",
         "queries",
         "target met?",
     ]
@@ -378,12 +490,45 @@ def table(results):
                 f"{r['p50_ms']:.1f}",
                 f"{r['p99_ms']:.1f}",
                 f"{r['ratio']:.2f}" if r.get("ratio") is not None else "-",
+                f"{r['vs_peer']:.2f}" if r.get("vs_peer") is not None else "",
+                f"{r['vs_same_bytes']:.2f}" if r.get("vs_same_bytes") is not None else "",
             ]
         else:
-            numbers = ["-"] * 4
+            numbers = ["-"] * 4 + [""] * 2
         queries = "-" if r.get("queries") is None else str(r["queries"])
         lines.append([r["request"], r["dataset"], r["db"], *numbers, queries, r["verdict"]])
     return markdown(lines)
+
+
+def marker_table(markers):
+    """The marker's cost at the history's size and at five times it."""
+    lines = [["db", "changes", "marker ms", "count-and-max ms (before)"]]
+    for m in markers:
+        lines.append([m["db"], f"{m['changes']:,}", m["marker_ms"], m["count_and_max_ms"]])
+    verdicts = []
+    for db in dict.fromkeys(m["db"] for m in markers):
+        small, big = [m for m in markers if m["db"] == db][:2]
+        growth = big["marker_ms"] / small["marker_ms"] - 1
+        ok = abs(growth) <= MARKER_GROWTH_TOLERANCE
+        verdicts.append(f"{db}: {growth:+.0%} at 5x the changes ({'yes' if ok else 'no'})")
+    return markdown(lines) + "\n\nSame cost (±20%): " + "; ".join(verdicts)
+
+
+def memory_table(memory):
+    lines = [["db", "dataset", "at start", "after every page", "after 50 as-of views", "< 120?"]]
+    for m in memory:
+        worst = max(m["rss_after_as_of_mib"] or [0])
+        lines.append(
+            [
+                m["db"],
+                m["dataset"],
+                " / ".join(map(str, m["rss_start_mib"])),
+                " / ".join(map(str, m["rss_after_pages_mib"])),
+                " / ".join(map(str, m["rss_after_as_of_mib"])),
+                "yes" if worst < RSS_TARGET_MIB else "no",
+            ]
+        )
+    return "RSS per gunicorn worker (MiB)\n\n" + markdown(lines)
 
 
 def markdown(lines):
@@ -432,12 +577,17 @@ def main():
     parser.add_argument("--fixtures", default="postgres", help="databases to time fixtures on")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="keep the databases and temp dir")
+    parser.add_argument(
+        "--encoding",
+        default="gzip, deflate, br",
+        help="Accept-Encoding sent with every request, as Chromium does ('' for none)",
+    )
     args = parser.parse_args()
     for name in ("databases", "datasets", "fixtures"):
         setattr(args, name, [x for x in getattr(args, name).split(",") if x])
     bench = Bench(args)
     seconds = bench.run()
-    results = judge(bench.results)
+    results = judge(bench.results, ROWS)
     report = {
         "machine": machine(),
         "settings": {k: v for k, v in vars(args).items() if k != "postgres"},
@@ -445,6 +595,8 @@ def main():
         "loads": bench.loads,
         "results": results,
         "fixtures": bench.fixtures,
+        "markers": bench.markers,
+        "memory": bench.memory,
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=1))
     parts = [table(results)]
@@ -462,6 +614,10 @@ def main():
             for f in bench.fixtures
         ]
         parts.append(markdown([["db", "step", "seconds", "peak MiB", "ok"], *steps]))
+    if bench.markers:
+        parts.append(marker_table(bench.markers))
+    if bench.memory:
+        parts.append(memory_table(bench.memory))
     parts.append(f"{report['machine']} · total {seconds} s")
     text = "\n\n".join(parts)
     (OUT / "results.md").write_text(text + "\n")

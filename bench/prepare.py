@@ -3,9 +3,12 @@
 ``python -m bench.prepare load small|large OUT.json`` loads a dataset (timed);
 ``python -m bench.prepare measure OUT.json`` signs a user in, resolves the request
 table against the data, counts each request's SQL queries once with the test
-client, and writes what wrk needs (paths, cookies, the edit form) as JSON.
+client, and writes what wrk needs (paths, cookies, the edit form) as JSON;
+``python -m bench.prepare marker OUT.json`` times the change marker (and the
+count-and-max it replaced) as the history stands, then at five times the rows.
 """
 
+import datetime
 import json
 import secrets
 import string
@@ -20,6 +23,8 @@ import django
 
 SEED = 7
 EDIT_CONNECTIONS = 4
+AS_OF_VIEWS = 50
+MARKER_GROWTH = 5  # the marker is timed at the history's size, then at five times it
 
 
 def load(dataset):
@@ -27,7 +32,11 @@ def load(dataset):
     from django.db import connection
 
     from bench.generate import LARGE, TINY, generate
+    from tracker.models import ChangeMarker
 
+    # Each dataset's database is a copy of one migrated template: its own epoch,
+    # so that the shared cache never takes one dataset's tables for another's.
+    ChangeMarker.renew()
     started = time.perf_counter()
     seed_fixture = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
     if dataset == "large":
@@ -67,7 +76,24 @@ def find_targets():
         busy_point=busy.number,
         as_of=as_of.isoformat(),
         edit_points=[(plan.slug, p.number) for p in spare[: EDIT_CONNECTIONS + 1]],
+        plan_pk=plan.pk,
+        point_pk=point.pk,
+        busy_pk=busy.pk,
+        moments=moments(AS_OF_VIEWS),
     )
+
+
+def moments(count):
+    """``count`` distinct minutes spread over the history, for as-of views."""
+    from django.db.models import Max, Min
+
+    from tracker.models import Change
+
+    span = Change.objects.aggregate(first=Min("changed_at"), last=Max("changed_at"))
+    if span["first"] is None:
+        return []
+    step = max((span["last"] - span["first"]) / count, datetime.timedelta(minutes=1))
+    return [(span["first"] + step * (n + 1)).strftime("%Y-%m-%dT%H:%M") for n in range(count)]
 
 
 class FormFields(HTMLParser):
@@ -121,7 +147,8 @@ def signed_in_client():
 
     from tracker.roles import ANALYST
 
-    user, _ = User.objects.get_or_create(username="bench-analyst")
+    # Staff, so that the admin's pages (the peers of the tracker's) open for it too.
+    user, _ = User.objects.get_or_create(username="bench-analyst", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=ANALYST))
     client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
     client.force_login(user)
@@ -141,7 +168,7 @@ def measure():
     from django.conf import settings
     from django.test.utils import setup_test_environment
 
-    from bench.table import INLINE_FIELD, ROWS, resolve
+    from bench.table import INLINE_FIELD, ROWS, resolve, resolve_named, slug
     from tracker.models import Point
 
     setup_test_environment()  # records the templates a response rendered (this process only)
@@ -157,6 +184,13 @@ def measure():
             continue
         headers = {"HX-Request": "true"} if row.htmx else {}
         entry["htmx"] = row.htmx
+        if row.kind == "same-bytes":  # its bytes are saved by the driver from the live page
+            entry.update(queries=0, status=200, source=resolve_named(row.same_bytes, targets))
+            entry["file"] = slug(row.same_bytes)
+            continue
+        if row.kind == "revalidation":
+            entry["status"], entry["queries"] = revalidation_cost(client, path)
+            continue
         if row.method == "GET":
             response, entry["queries"] = count(client, "GET", path, headers=headers)
             entry["status"] = response.status_code
@@ -181,6 +215,7 @@ def measure():
             "field": INLINE_FIELD,
         }
     return {
+        "moments": targets.moments,
         "targets": targets.__dict__,
         "cookie": (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
@@ -191,10 +226,73 @@ def measure():
     }
 
 
+def revalidation_cost(client, path):
+    """Status and queries of a repeat view that sends back the page's ETag."""
+    client.get(path)  # may set the CSRF cookie, which changes the ETag
+    etag = client.get(path).get("ETag")
+    if etag is None:
+        return None, None
+    response, queries = count(client, "GET", path, headers={"If-None-Match": etag})
+    return response.status_code, queries
+
+
+def marker_cost():
+    """The marker's cost (and the count-and-max it replaced) now and at 5x the change rows.
+
+    The extra rows are copies of the index with shifted history ids, written in
+    SQL: the timings only need the table's size.
+    """
+    from django.db import connection
+    from django.db.models import Count, Max
+
+    from tracker.models import Change, ChangeMarker
+
+    def mean_ms(function, repeat):
+        """The mean of the fastest of five batches: the machine's other load is not the query's."""
+        function()
+        batches = []
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(repeat):
+                function()
+            batches.append((time.perf_counter() - started) / repeat * 1000)
+        return round(min(batches), 3)
+
+    def count_and_max():
+        return Change.objects.order_by().aggregate(count=Count("pk"), last=Max("pk"))
+
+    def timings():
+        return {
+            "changes": Change.objects.count(),
+            "marker_ms": mean_ms(Change.marker, 200),
+            "count_and_max_ms": mean_ms(count_and_max, 5),
+        }
+
+    result = [timings()]
+    columns = "changed_at, user_id, model, object_id, object_repr, action, summary, party_id"
+    last = Change.objects.aggregate(last=Max("pk"))["last"] or 0
+    with connection.cursor() as cursor:
+        for n in range(1, MARKER_GROWTH):
+            cursor.execute(
+                f"INSERT INTO tracker_change ({columns}, history_id) "  # nosec B608
+                f"SELECT {columns}, history_id + %s FROM tracker_change WHERE id <= %s",
+                [n * 1_000_000_000, last],
+            )
+        cursor.execute("ANALYZE")
+    ChangeMarker.bump(Change.objects.count() - result[0]["changes"])
+    result.append(timings())
+    return result
+
+
 def main():
     django.setup()
     step, out = sys.argv[1], sys.argv[-1]
-    result = load(sys.argv[2]) if step == "load" else measure()
+    if step == "load":
+        result = load(sys.argv[2])
+    elif step == "marker":
+        result = marker_cost()
+    else:
+        result = measure()
     Path(out).write_text(json.dumps(result, indent=1, default=str))
 
 

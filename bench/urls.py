@@ -1,9 +1,11 @@
-"""The tracker's URLs plus the benchmark's ceiling view; served only under bench.settings."""
+"""The tracker's URLs plus the benchmark's own views; served only under bench.settings."""
 
-from django.urls import path
+from django.urls import include, path
 
-from tracker.urls import urlpatterns as tracker_urlpatterns
+from bench import views
 
-from .views import ceiling
-
-urlpatterns = [path("bench/ceiling/", ceiling, name="bench_ceiling"), *tracker_urlpatterns]
+urlpatterns = [
+    path("bench/ceiling/", views.ceiling, name="bench_ceiling"),
+    path("bench/same-bytes/<slug:name>/", views.same_bytes, name="bench_same_bytes"),
+    path("", include("tracker.urls")),
+]

@@ -29,8 +29,9 @@ def seed_article():
 
 @pytest.fixture(autouse=True)
 def fresh_fragment_cache():
-    """Rendered tables are cached per process, keyed on Change.marker(); a
-    rolled-back test can leave a marker the next test reaches again."""
+    """Rendered tables are cached in the configured (shared) cache, keyed on
+    Change.marker(); a rolled-back test leaves a marker the next test reaches
+    again with other data."""
     from django.core.cache import caches
 
     caches["fragments"].clear()

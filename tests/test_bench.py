@@ -128,3 +128,23 @@ def test_the_ceiling_is_public_and_read_only(client):
 
 def test_the_ceiling_is_not_served_by_the_app(client):
     assert client.get("/bench/ceiling/").status_code == 404
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_same_bytes_view_serves_a_saved_page_without_a_query(
+    db, client, tmp_path, monkeypatch, django_assert_num_queries
+):
+    from bench import views
+
+    monkeypatch.setenv("BENCH_SAME_BYTES_DIR", str(tmp_path))
+    monkeypatch.setattr(views, "_pages", {})
+    (tmp_path / "plan-page.html").write_bytes("<p>Тable of 1,500 points</p>".encode())
+    with django_assert_num_queries(0):
+        response = client.get(reverse("bench_same_bytes", args=["plan-page"]))
+    assert response.status_code == 200
+    assert response.content == "<p>Тable of 1,500 points</p>".encode()
+    assert client.get(reverse("bench_same_bytes", args=["matrix"])).status_code == 404
+
+
+def test_the_benchmarks_views_are_not_among_the_apps_urls(client):
+    assert client.get("/bench/same-bytes/plan-page/").status_code == 404

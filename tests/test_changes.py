@@ -129,8 +129,8 @@ def test_a_page_of_changes_costs_the_same_at_any_size(
     middle = Change.objects.get(summary=f"edit {count // 2}")
     # session, user, user's own and group permissions (view_change), one page
     # of changes with their users and parties (keyset, no COUNT), the page's
-    # point versions and the versions before them (fields changed)
-    with django_assert_num_queries(6):
+    # point versions and the versions before them (fields changed), change marker (ETag)
+    with django_assert_num_queries(7):
         response = analyst_client.get(
             reverse("recent_changes"), {"party": "russia", "before": middle.pk}
         )
@@ -172,9 +172,9 @@ def test_the_feed_costs_the_same_at_any_size(
     analyst_client, analyst, count, django_assert_num_queries
 ):
     make_changes(count, user=analyst)
-    # session, user, user's own and group permissions, the newest 50 changes
-    # with their users and parties
-    with django_assert_num_queries(5):
+    # session, user, user's own and group permissions, change marker (ETag), the
+    # newest 50 changes with their users and parties
+    with django_assert_num_queries(6):
         response = analyst_client.get(reverse("changes_feed"))
     assert response.content.decode().count("<entry>") == 50
 

@@ -172,8 +172,9 @@ def test_the_point_page_costs_the_same_queries_at_any_size(
 ):
     populate(plan, parties=4, points=2, positions_per_cell=per_cell)
     point = plan.points.first()
-    # session, user, point, derivatives, positions, user and group permissions
-    with django_assert_num_queries(7):
+    # session, user, user and group permissions, change marker (ETag), point,
+    # derivatives, positions
+    with django_assert_num_queries(8):
         response = analyst_client.get(point.get_absolute_url())
     assert response.content.decode().count('class="position"') == 4 * per_cell
     assert b"Add a position" in response.content

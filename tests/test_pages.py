@@ -121,9 +121,10 @@ def test_overview_query_count_is_fixed(client, plan, position, size, django_asse
             slug=f"e{n}", title=f"Talks {n}", occurred_on=position.stated_on, source=position.source
         )
         event.parties.add(position.party)
-    # plans with point counts, 4 counts, latest positions, latest event date, latest
-    # position date, the week's events, their parties, the week's stance counts
-    _count_queries(client, django_assert_num_queries, "/", 11)
+    # change marker (ETag), plans with point counts, 4 counts, latest positions, latest
+    # event date, latest position date, the week's events, their parties, the week's
+    # stance counts
+    _count_queries(client, django_assert_num_queries, "/", 12)
 
 
 @pytest.mark.parametrize("size", [(2, 3), (8, 30)])
@@ -158,8 +159,9 @@ def test_point_page_query_count_is_fixed(
     from tracker.models import Position
 
     Position.objects.filter(party__slug__startswith=plan.slug).update(point=point)
-    # point with plan/component/origin, derivatives, positions with party/speaker/source
-    _count_queries(client, django_assert_num_queries, point.get_absolute_url(), 3)
+    # change marker (ETag), point with plan/component/origin, derivatives, positions
+    # with party/speaker/source
+    _count_queries(client, django_assert_num_queries, point.get_absolute_url(), 4)
 
 
 @pytest.mark.parametrize("size", [2, 120])
@@ -170,8 +172,9 @@ def test_party_page_query_count_is_fixed(
     from tracker.models import Position
 
     Position.objects.filter(party__slug__startswith=plan.slug).update(party=russia)
-    # party, actors, count of positions, one page of positions with their subjects
-    _count_queries(client, django_assert_num_queries, russia.get_absolute_url(), 4)
+    # change marker (ETag), party, actors, count of positions, one page of positions
+    # with their subjects
+    _count_queries(client, django_assert_num_queries, russia.get_absolute_url(), 5)
 
 
 def test_party_page_lists_positions_newest_first_fifty_to_a_page(client, plan, russia, source):
@@ -207,8 +210,8 @@ def test_source_page_query_count_is_fixed(
     from tracker.models import Position
 
     Position.objects.all().update(source=source)
-    # source, positions with their subjects, events
-    _count_queries(client, django_assert_num_queries, reverse("source_detail", args=[source.pk]), 3)
+    # change marker (ETag), source, positions with their subjects, events
+    _count_queries(client, django_assert_num_queries, reverse("source_detail", args=[source.pk]), 4)
 
 
 def test_party_colours_come_from_a_stylesheet_not_inline_styles(client, russia, position):

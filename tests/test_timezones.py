@@ -122,8 +122,8 @@ def test_the_zone_costs_no_query_per_page(
     client.force_login(analyst)
     # session, user, user's own and group permissions (view_change), one page
     # of changes, the page's plan, component and point versions with the
-    # versions before them (one query per model)
-    with django_assert_num_queries(8):
+    # versions before them (one query per model), change marker (ETag)
+    with django_assert_num_queries(9):
         client.get(reverse("recent_changes"))
 
 
@@ -142,5 +142,5 @@ def test_a_response_that_shows_no_time_reads_no_session_for_it(
     client, analyst, django_assert_num_queries
 ):
     client.force_login(in_kyiv(analyst))
-    with django_assert_num_queries(1):  # the parties' colours
+    with django_assert_num_queries(2):  # the change marker (ETag), the parties' colours
         assert client.get(reverse("party_colours")).status_code == 200

@@ -13,7 +13,7 @@ from django.utils.text import capfirst, slugify
 
 from .history import recorded_as
 from .merge import Merge
-from .models import EditConflict, Source, Tracked
+from .models import ChangeMarker, EditConflict, Source, Tracked
 
 
 def save_form(form, user):
@@ -150,6 +150,7 @@ def delete_checked(obj, expected_version, summary="", user=None):
     """
     model = type(obj)
     with transaction.atomic():
+        ChangeMarker.hold()  # before the row: see ChangeMarker
         current = model.objects.select_for_update().get(pk=obj.pk)
         if current.version != expected_version:
             raise EditConflict(current)

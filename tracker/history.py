@@ -26,6 +26,7 @@ from .diff import word_diff_html
 from .merge import merge
 from .models import (
     Change,
+    ChangeMarker,
     Component,
     EditConflict,
     Event,
@@ -232,6 +233,7 @@ def update_with_history(queryset, *, user=None, summary="", **values):
     """``QuerySet.update`` that bumps versions, records a version per object and indexes it."""
     model = queryset.model
     with transaction.atomic():
+        ChangeMarker.hold()
         objs = list(queryset.select_for_update())
         now = timezone.now()
         for obj in objs:
@@ -592,6 +594,7 @@ def restore(model, record, *, user, summary="", expected_version=None, keep=()):
     reason = restore_summary(record, summary)
     try:
         with transaction.atomic():
+            ChangeMarker.hold()
             values, lost = restorable_values(model, record)
             current = model.objects.select_for_update().filter(pk=record.id).first()
             check_unchanged(model, record, current, expected_version, values, keep)

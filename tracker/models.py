@@ -6,6 +6,7 @@ copy can be refused instead of silently overwriting someone else's work.
 """
 
 import functools
+import secrets
 import uuid
 import zoneinfo
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers import sort_dependencies
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import Length, RowNumber
 from django.urls import reverse
@@ -105,6 +106,7 @@ class Tracked(models.Model):
         """
         model = type(self)
         with transaction.atomic():
+            ChangeMarker.hold()
             bumped = model.objects.filter(pk=self.pk, version=expected_version).update(
                 version=F("version") + 1
             )
@@ -668,6 +670,15 @@ class Event(Tracked):
         return reverse("event_detail", args=[self.slug])
 
 
+class ChangeQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                ChangeMarker.bump(len(created), using=self.db)
+        return created
+
+
 class Change(models.Model):
     """One row per history record of any tracked model.
 
@@ -700,6 +711,8 @@ class Change(models.Model):
         related_name="+",
     )
 
+    objects = ChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-pk"]
         permissions = [
@@ -725,16 +738,116 @@ class Change(models.Model):
 
     @classmethod
     def marker(cls):
-        """A value that changes with every recorded write: for cache keys.
+        """A value that changes with every recorded write: for cache keys and ETags."""
+        return str(ChangeMarker.read())
 
-        Every write to tracked data adds a row here in the same transaction,
-        and rows are never deleted. The count is what makes it safe: on
-        PostgreSQL ids are handed out before commit, so a transaction that
-        commits after a later-numbered one leaves the highest id unchanged,
-        but never the count.
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(Change, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            ChangeMarker.bump(using=using)
+
+
+def _marker_held():
+    """Registered with on_commit: its presence says the transaction holds the marker."""
+
+
+def new_epoch():
+    return secrets.token_hex(4)
+
+
+class ChangeMarker(models.Model):
+    """One row that every recorded change bumps, in the change's own transaction.
+
+    ``Change.marker()`` reads it: one primary-key lookup, whatever the size of
+    the history. Its value is what rendered tables are cached under and what
+    ETags are made of, so it must never show a state before the data does:
+
+    - The bump (``UPDATE ... SET value = value + n``) is in the transaction that
+      writes the ``Change`` rows, so it becomes visible exactly when the data
+      does. Its row lock serialises writers on PostgreSQL: a reader sees the
+      value of the last commit, never one a later-numbered transaction left
+      while an earlier one was still open (what a highest-id marker would do).
+    - A write transaction takes the row lock before its first tracked write
+      (``hold()``), so that writers always lock the marker first and the rows
+      after: a transaction holding the marker never waits for a row held by
+      one that waits for the marker (a deadlock).
+    - ``epoch`` is random per row: a database that is restored, flushed or
+      recreated counts again from an old value, and a shared cache or a
+      browser must not take it for the state it had the first time.
+
+    ``access`` counts changes to users, groups and permissions (signals in
+    tracker/signals.py): what a page shows a user depends on those too, and
+    reading it with the marker spares a revalidation the permission queries.
+    """
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW)
+    value = models.PositiveBigIntegerField(default=0)
+    epoch = models.CharField(max_length=16, default=new_epoch)
+    access = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="tracker_changemarker_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.value}.{self.epoch}"
+
+    @classmethod
+    def read(cls, using="default"):
+        return cls.objects.using(using).filter(pk=cls.ROW).first() or cls.start(using=using)
+
+    @classmethod
+    def bump(cls, count=1, using="default"):
+        """Count ``count`` recorded changes; call inside their transaction."""
+        marker = cls.objects.using(using).filter(pk=cls.ROW)
+        if not marker.update(value=F("value") + count):
+            cls.start(value=count, using=using)
+
+    @classmethod
+    def bump_access(cls, using="default"):
+        """Count a change to users, groups or permissions."""
+        if not cls.objects.using(using).filter(pk=cls.ROW).update(access=F("access") + 1):
+            cls.start(using=using)
+
+    @classmethod
+    def hold(cls, using="default"):
+        """Lock the marker until the transaction ends (once per transaction).
+
+        On PostgreSQL, inside a transaction; SQLite's IMMEDIATE transactions
+        already serialise writers, and a statement outside a transaction holds
+        nothing for long.
         """
-        newest = cls.objects.order_by().aggregate(count=models.Count("pk"), last=models.Max("pk"))
-        return f"{newest['count']}-{newest['last'] or 0}"
+        connection = connections[using]
+        if not (connection.features.has_select_for_update and connection.in_atomic_block):
+            return
+        if any(callback is _marker_held for _, callback, _ in connection.run_on_commit):
+            return
+        cls.objects.using(using).select_for_update().filter(pk=cls.ROW).exists()
+        transaction.on_commit(_marker_held, using=using)
+
+    @classmethod
+    def renew(cls, using="default"):
+        """A new epoch, for a database that now holds other data (after a restore)."""
+        with transaction.atomic(using=using):
+            if not cls.objects.using(using).filter(pk=cls.ROW).update(epoch=new_epoch()):
+                cls.start(using=using)
+
+    @classmethod
+    def start(cls, value=0, using="default"):
+        """The row, created if missing (a flushed database): with a fresh epoch."""
+        try:
+            with transaction.atomic(using=using):
+                return cls.objects.using(using).create(pk=cls.ROW, value=value)
+        except IntegrityError:  # created meanwhile by another connection
+            marker = cls.objects.using(using).filter(pk=cls.ROW)
+            if value:
+                marker.update(value=F("value") + value)
+            return marker.get()
 
 
 @functools.cache
@@ -747,6 +860,7 @@ def tracked_models():
     config = apps.get_app_config("tracker")
     tracked = [model for model in config.get_models() if issubclass(model, Tracked)]
     return tuple(sort_dependencies([(config, tracked)], allow_cycles=True))
+
 
 def time_zone_names():
     """Every IANA time zone name this system knows, sorted (read once per process)."""

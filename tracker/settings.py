@@ -7,6 +7,7 @@ Defaults give a local development setup on an SQLite file in the project;
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -60,6 +61,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages for clients that accept gzip, with Django's random
+    # padding against BREACH-style length attacks (max_random_bytes). After
+    # whitenoise, which sends static files already compressed.
+    "django.middleware.gzip.GZipMiddleware",
+    # ETags and 304s for read pages; outside the session and CSRF middleware
+    # so that it sees the cookies they set (see tracker/revalidation.py).
+    "tracker.revalidation.RevalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,6 +145,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In production, collectstatic writes each file with its hash in the name and
+# a .gz and (with the brotli package) .br copy that whitenoise sends as is.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -153,21 +163,49 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # History: an index on (history_date, id) keeps "latest first" pages fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 
-# Import: a fixture over either limit is refused before it is parsed whole
-# (a gzip file counts by its decompressed size).
-# Rendered tables of the big pages (plan page, stance matrix), keyed on
-# Change.marker() so that any recorded write retires them. Per process; a
-# handful of entries, as one table can be 1.5 MB at 50 parties x 300 points.
+# Caches: Redis where CACHE_URL or REDIS_URL names one (redis://host:6379/0),
+# otherwise files under var/cache (file:///path to move them, locmem:// for
+# one process's memory). The rendered tables of the plan pages and the stance
+# matrix ("fragments") are keyed on Change.marker(), so any recorded write
+# retires them. Files need no server, and every worker of a host shares them:
+# a table is rendered once per change, not once per worker, and it lives on
+# disk (30-110 KB compressed for a 1.5 MB table), not in each worker's memory.
+# Redis bounds its memory itself (maxmemory); files are culled past MAX_ENTRIES.
+FRAGMENT_ENTRIES = 200
+FRAGMENT_SECONDS = 3600
+
+
+def cache_from_url(url, name, **params):
+    scheme = url.partition(":")[0]
+    if scheme in ("redis", "rediss", "unix"):
+        backend, location = "django.core.cache.backends.redis.RedisCache", url
+        params.pop("OPTIONS", None)  # MAX_ENTRIES is for the embedded caches only
+        params["KEY_PREFIX"] = name
+    elif scheme == "file":
+        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        location = str(Path(urlparse(url).path) / name)
+    elif scheme == "locmem":
+        backend, location = "django.core.cache.backends.locmem.LocMemCache", name
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL {url!r}: use redis://, rediss://, unix://, file:///path or locmem://."
+        )
+    return {"BACKEND": backend, "LOCATION": location, **params}
+
+
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL") or f"file://{BASE_DIR / 'var' / 'cache'}"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 40},
-    },
+    "default": cache_from_url(CACHE_URL, "default"),
+    "fragments": cache_from_url(
+        CACHE_URL,
+        "fragments",
+        TIMEOUT=FRAGMENT_SECONDS,
+        OPTIONS={"MAX_ENTRIES": FRAGMENT_ENTRIES},
+    ),
 }
 
+# Import: a fixture over either limit is refused before it is parsed whole
+# (a gzip file counts by its decompressed size).
 TRACKER_IMPORT_MAX_BYTES = int(env("TRACKER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 TRACKER_IMPORT_MAX_OBJECTS = int(env("TRACKER_IMPORT_MAX_OBJECTS", "100000"))
 

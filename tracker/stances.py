@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Change, Component, Party, Plan, Point, Position, Stance
+from .models import Component, Party, Plan, Point, Position, Stance
+from .revalidation import marker_for
 
 LABELS = dict(Stance.choices)
 NO_POSITION = "no stated position"
@@ -208,17 +209,23 @@ def cell_swap(point, party):
     return mark_safe(cell_html(point.pk, party, stance, url, swap=True))  # noqa: S308
 
 
+def table_key(layout, marker, *key):
+    """The cache key of a drawn table: its layout, the change marker and ``key``."""
+    parts = ":".join([layout, str(marker), *(str(part) for part in key)])
+    return "stances:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
 def rendered(request, layout, table, *key):
     """The table drawn with ``tracker/_stance_table.html``, kept until the next write.
 
     ``table`` is a callable returning the StanceTable, called only when the
     drawing is not kept already. ``key`` names whatever else the drawing
     depends on (the plan, a moment, filters, the reader's permissions).
-    Every recorded write changes ``Change.marker()``, which retires them all.
+    Every recorded write changes the change marker (read once per request,
+    shared with the ETag), which retires them all.
     """
     fragments = caches["fragments"]
-    parts = ":".join([layout, Change.marker(), *(str(part) for part in key)])
-    cache_key = "stances:" + hashlib.sha256(parts.encode()).hexdigest()
+    cache_key = table_key(layout, marker_for(request), *key)
     html = fragments.get(cache_key)
     if html is None:
         context = {"layout": layout, "table": table()}
