@@ -224,6 +224,9 @@ def test_the_party_colours_revalidate_for_everyone_and_change_with_a_colour(
     russia.save()
     response = revalidate(client, url, etag)
     assert response.status_code == 200 and "#000000" in response.content.decode()
+    # signed in too: the change marker and the parties, no session
+    with django_assert_num_queries(2):
+        assert "ETag" in analyst_client.get(url)
 
 
 def test_every_revalidated_page_name_exists():
