@@ -15,11 +15,10 @@ from ..analysis.compare import (
     plans_in_order,
 )
 from ..analysis.components import component_summaries
-from ..analysis.dates import DateRangeForm
 from ..analysis.provenance import PROVENANCE_LISTS, PROVENANCE_SHOWN, provenance_report
 from ..analysis.search import SEARCH_PAGE, SearchForm, search_words
 from ..analysis.search import search as search_records
-from ..analysis.timeline import stance_chart
+from ..analysis.timeline import ZOOMS, TimelineForm, stance_chart, zoom
 from ..analysis.timeline import timeline as timeline_entries
 from ..models import Party, Plan, Stance
 
@@ -53,13 +52,24 @@ def plan_components(request, slug):
 
 @require_GET
 def timeline(request):
-    form = DateRangeForm(request.GET)
+    form = TimelineForm(request.GET)
     if not form.is_valid():
-        context = {"form": form, "entries": [], "chart": None}
+        context = {"form": form, "entries": [], "chart": None, "zooms": ZOOMS}
         return render(request, "tracker/timeline.html", context, status=400)
-    entries, since = timeline_entries(**form.cleaned_data)
-    chart = stance_chart(entries)
-    context = {"form": form, "entries": entries, "chart": chart, "cut_since": since}
+    filters = {key: value for key, value in form.cleaned_data.items() if key != "zoom"}
+    entries, since = timeline_entries(**filters)
+    entries, window_start = zoom(entries, form.zoom_days())
+    if since and window_start and window_start >= since:
+        since = None  # the cut lies before the window: nothing shown is missing
+    context = {
+        "form": form,
+        "entries": entries,
+        "chart": stance_chart(entries),
+        "cut_since": since,
+        "window_start": window_start,
+        "zoom": "" if form.zoom_days() is None else form.cleaned_data["zoom"] or "30",
+        "zooms": ZOOMS,
+    }
     return render(request, "tracker/timeline.html", context)
 
 
