@@ -122,7 +122,8 @@ def test_three_versions_diff_each_against_the_nearest_earlier_one(versions):
     ]
     (_, counterpart, _, text_diff) = territory.cells[2].entries[0]
     assert counterpart.plan == e3
-    assert str(text_diff) == "Talks start from the line<ins> of contact</ins>."
+    assert str(text_diff.new) == "Talks start from the line<ins> of contact</ins>."
+    assert str(text_diff.old) == "Talks start from the line."
 
 
 def test_the_page_shows_the_word_diff_and_marks(client, versions):
@@ -132,6 +133,26 @@ def test_the_page_shows_the_word_diff_and_marks(client, versions):
     assert "Territory<ins> (bracketed)</ins>" in body
     assert 'class="mark mark-moved"' in body
     assert 'class="mark mark-added"' in body
+
+
+def test_a_rewritten_point_shows_both_texts_each_with_its_own_marks(client, versions):
+    us, _, geneva = versions
+    Point.objects.filter(plan=us, number=6).update(text="At most <b>600,000</b> troops.")
+    Point.objects.filter(plan=geneva, number=6).update(text="At most 800,000 <i>soldiers</i>.")
+    body = client.get("/compare/?a=us-draft&b=geneva").content.decode()
+    old = body.split('class="side side-old"')[1].split('class="side side-new"')[0]
+    new = body.split('class="side side-new"')[1].split("</div>")[0]
+    assert "<del>" in old and "<ins>" not in old
+    assert "<ins>" in new and "<del>" not in new
+    assert "&lt;b&gt;600" in old and "<b>" not in old
+    assert "&lt;i&gt;soldiers" in new and "<i>" not in new
+    assert "Before: " in old and "After: " in new
+
+
+def test_an_unchanged_point_is_shown_once_without_sides(client, versions):
+    body = client.get("/compare/?a=us-draft&b=geneva").content.decode()
+    sovereignty = body.split("Sovereignty")[2].split("</td>")[0]
+    assert "side-old" not in sovereignty and "Ukraine is sovereign." in sovereignty
 
 
 def test_changed_only_leaves_out_unchanged_rows(client, versions):

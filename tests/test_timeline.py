@@ -180,3 +180,76 @@ def test_a_long_timeline_keeps_the_latest_entries_and_says_from_when(client, rus
     assert timeline(limit=50)[1] is None
     body = client.get("/timeline/").content.decode()
     assert "Only the latest entries are shown" not in body
+
+
+@pytest.fixture
+def early_event(source):
+    return Event.objects.create(
+        slug="august",
+        title="An August meeting",
+        occurred_on=STATED_ON - datetime.timedelta(days=100),
+        source=source,
+    )
+
+
+def test_by_default_it_shows_the_last_30_days_with_entries_and_links_to_all(
+    client, record, position, early_event
+):
+    response = client.get("/timeline/")
+    items = [entry.item for entry in response.context["entries"]]
+    assert early_event not in items and position in items
+    assert response.context["chart"]["first"] == STATED_ON - datetime.timedelta(days=6)
+    body = response.content.decode()
+    assert 'href="?zoom=all"' in body
+    assert "Showing 29 Oct 2025 to 27 Nov 2025" in body
+    everything = client.get("/timeline/?zoom=all")
+    assert early_event in [entry.item for entry in everything.context["entries"]]
+    assert everything.context["chart"]["first"] == early_event.occurred_on
+
+
+def test_zooming_to_seven_days_keeps_the_parties_filter(client, record, position, source):
+    talks, summit, reply = record
+    Event.objects.create(
+        slug="eighth",
+        title="Eight days back",
+        occurred_on=STATED_ON - datetime.timedelta(days=7),
+        source=source,
+    )
+    response = client.get("/timeline/?zoom=7")
+    items = [entry.item for entry in response.context["entries"]]
+    assert items == [reply, talks, summit, position]
+    body = client.get("/timeline/?party=russia&zoom=7").content.decode()
+    assert 'href="?party=russia&amp;zoom=all"' in body
+
+
+def test_dates_chosen_by_hand_win_over_the_zoom(client, record, position, early_event):
+    day = early_event.occurred_on.isoformat()
+    entries = client.get(f"/timeline/?zoom=7&start={day}&end={day}").context["entries"]
+    assert [entry.item for entry in entries] == [early_event]
+
+
+def test_an_unknown_zoom_is_a_400_with_a_message(client, record):
+    response = client.get("/timeline/?zoom=year")
+    assert response.status_code == 400
+    assert "Zoom:" in response.content.decode()
+
+
+def test_positions_of_one_day_are_stacked_apart_within_their_row(client, russia, source, plan):
+    from tracker.models import Point
+
+    point = Point.objects.create(plan=plan, number=1, title="P", text="t")
+    for n in range(8):
+        Position.objects.create(
+            party=russia,
+            point=point,
+            stance="supports",
+            summary=f"S{n}",
+            stated_on=STATED_ON,
+            source=source,
+        )
+    chart = client.get("/timeline/").context["chart"]
+    [row] = chart["rows"]
+    heights = sorted(dot["cy"] for dot in row["dots"])
+    assert len({dot["cx"] for dot in row["dots"]}) == 1
+    assert all(b - a >= 10 for a, b in zip(heights, heights[1:], strict=False))
+    assert heights[0] > 0 and heights[-1] < chart["axis_y"]

@@ -42,5 +42,24 @@ def word_diff_html(old, new):
     )
 
 
+class Sides:
+    """Both texts of a change, each as escaped HTML with its own marks:
+    deleted words marked in ``old``, inserted words in ``new``."""
+
+    def __init__(self, pieces):
+        self.old = format_html_join(
+            "", "{}", ((format_html(TAGS[op], text),) for op, text in pieces if op != "insert")
+        )
+        self.new = format_html_join(
+            "", "{}", ((format_html(TAGS[op], text),) for op, text in pieces if op != "delete")
+        )
+        self.changed = any(op != "equal" for op, _ in pieces)
+
+
+def word_diff_sides(old, new):
+    """The word diff split into the older and the newer text, for side-by-side reading."""
+    return Sides(word_diff(old, new))
+
+
 def changed(old, new):
     return (old or "") != (new or "")

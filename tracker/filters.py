@@ -21,6 +21,7 @@ from . import validators
 from .analysis.brief import DEFAULT_DAYS
 from .analysis.provenance import PROVENANCE_LISTS
 from .analysis.search import SEARCH_KINDS
+from .analysis.timeline import DEFAULT_ZOOM, ZOOMS
 from .history import TRACKED, BadMoment
 from .models import Change, Party, Plan, Point, Stance, Topic
 
@@ -316,6 +317,22 @@ class DateRangeForm(QueryForm):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data
+
+
+
+class TimelineForm(DateRangeForm):
+    zoom = Choice(
+        choices=[(key, label) for key, (label, _) in ZOOMS.items()],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def zoom_days(self):
+        """Days to zoom to, or None for all: explicit dates take precedence."""
+        data = self.cleaned_data
+        if data.get("start") or data.get("end"):
+            return None
+        return ZOOMS[data.get("zoom") or DEFAULT_ZOOM][1]
 
 
 class SearchForm(DateRangeForm):

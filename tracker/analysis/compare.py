@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from ..diff import word_diff_html
+from ..diff import word_diff_sides
 from ..models import (
     Plan,
     Point,
@@ -52,7 +52,8 @@ def default_comparison(plans):
 class CompareCell:
     points: list = field(default_factory=list)
     marks: list = field(default_factory=list)
-    # (point, counterpart, title diff HTML, text diff HTML) for columns after the first
+    # (point, counterpart, title sides, text sides) for columns after the first; the
+    # sides hold the counterpart's text with deletions and the point's with insertions
     entries: list = field(default_factory=list)
 
 
@@ -236,6 +237,6 @@ def cell_entry(point, counterpart, marks, absent_before_is_known=True):
     return (
         point,
         counterpart,
-        word_diff_html(counterpart.title, point.title),
-        word_diff_html(counterpart.text, point.text),
+        word_diff_sides(counterpart.title, point.title),
+        word_diff_sides(counterpart.text, point.text),
     )

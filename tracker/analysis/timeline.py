@@ -62,6 +62,23 @@ def timeline(party=None, topic="", start=None, end=None, limit=TIMELINE_LIMIT):
     return entries, since
 
 
+# Zoom: the last N days that have entries (counted back from the latest entry), or all.
+ZOOMS = {"7": ("Last 7 days", 7), "30": ("Last 30 days", 30), "all": ("All", None)}
+DEFAULT_ZOOM = "30"
+
+
+def zoom(entries, days):
+    """The entries of the last ``days`` days up to the latest entry, and that first day.
+
+    A single early event would otherwise stretch the axis so that the weeks
+    most entries fall in share its last tenth. ``entries`` are in date order.
+    """
+    if not entries or days is None:
+        return entries, None
+    first = entries[-1].date - datetime.timedelta(days=days - 1)
+    return [entry for entry in entries if entry.date >= first], first
+
+
 CHART_WIDTH = 760
 CHART_LABEL = 130
 CHART_RIGHT = 20
@@ -71,8 +88,9 @@ CHART_TOP = 34
 
 def stance_chart(entries):
     """Coordinates for a server-rendered SVG: one row per party, a dot per
-    stated position along a date axis, coloured by stance; events as marks on
-    a row of their own."""
+    stated position along a date axis from the first entry to the last,
+    coloured by stance; events as marks on a row of their own.
+    A row grows to stack the dots of a busy day one above the other."""
     positions = [e.item for e in entries if e.kind == "position"]
     events = [e.item for e in entries if e.kind == "event"]
     dates = [p.stated_on for p in positions] + [e.occurred_on for e in events]
@@ -86,16 +104,21 @@ def stance_chart(entries):
         return round(CHART_LABEL + (day - first).days / span * plot, 1)
 
     parties = sorted({p.party for p in positions}, key=lambda p: (p.order, p.name))
-    rows = []
-    y = CHART_TOP
+    lanes = []
     if events:
-        rows.append(chart_row("Events", None, y, marks(events, x, y)))
-        y += CHART_ROW
+        lanes.append(("Events", None, events, lambda e: e.occurred_on))
     for party in parties:
         mine = [p for p in positions if p.party_id == party.pk]
-        rows.append(chart_row(party.short_name, party, y, dots(mine, x, y)))
-        y += CHART_ROW
-    axis_y = y - CHART_ROW // 2 + 4
+        lanes.append((party.short_name, party, mine, lambda p: p.stated_on))
+    rows = []
+    top = CHART_TOP - CHART_ROW // 2
+    for label, party, items, day_of in lanes:
+        height = lane_height(items, day_of)
+        y = top + height // 2
+        placed = stacked(items, day_of, x, y)
+        rows.append(chart_row(label, party, y, placed if party else diamonds(placed)))
+        top += height
+    axis_y = top + 4
     label = "%-d %b" if first.year == last.year and span < 200 else "%b %Y"
     ticks = [{"x": x(day), "label": day.strftime(label)} for day in tick_days(first, last)]
     return {
@@ -113,6 +136,14 @@ def stance_chart(entries):
     }
 
 
+DOT_STEP = 11  # vertical distance between the stacked dots of one day
+
+
+def lane_height(items, day_of):
+    busiest = max(Counter(day_of(item) for item in items).values(), default=1)
+    return max(CHART_ROW, busiest * DOT_STEP + 10)
+
+
 def chart_row(label, party, y, dots):
     return {
         "label": label,
@@ -124,25 +155,24 @@ def chart_row(label, party, y, dots):
     }
 
 
-def dots(positions, x, y):
-    """Positions stated on the same day are fanned out vertically."""
-    same_day = Counter()
+def stacked(items, day_of, x, y):
+    """Items of the same day stacked in a column centred on the lane."""
+    per_day = Counter(day_of(item) for item in items)
+    seen = Counter()
     result = []
-    for position in positions:
-        n = same_day[position.stated_on]
-        same_day[position.stated_on] += 1
-        offset = (0, -7, 7, -3.5, 3.5)[n % 5]
-        result.append({"cx": x(position.stated_on), "cy": y + offset, "item": position})
+    for item in items:
+        day = day_of(item)
+        offset = (seen[day] - (per_day[day] - 1) / 2) * DOT_STEP
+        seen[day] += 1
+        result.append({"cx": x(day), "cy": round(y + offset, 1), "item": item})
     return result
 
 
-def marks(events, x, y):
+def diamonds(placed):
     """Events as diamonds: squares of side 8 turned about their centre."""
-    result = []
-    for event in events:
-        cx = x(event.occurred_on)
-        result.append({"cx": cx, "cy": y, "x": round(cx - 4, 1), "y": y - 4, "item": event})
-    return result
+    for mark in placed:
+        mark["x"], mark["y"] = round(mark["cx"] - 4, 1), round(mark["cy"] - 4, 1)
+    return placed
 
 
 def tick_days(first, last, count=5):

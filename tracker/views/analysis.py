@@ -43,13 +43,24 @@ def plan_components(request, slug):
 
 @require_safe
 def timeline(request):
-    form = filters.DateRangeForm(request.GET)
+    form = filters.TimelineForm(request.GET)
     if not form.is_valid():
-        context = {"form": form, "entries": [], "chart": None}
+        context = {"form": form, "entries": [], "chart": None, "zooms": timelines.ZOOMS}
         return render(request, "tracker/timeline.html", context, status=400)
-    entries, since = timelines.timeline(**form.cleaned_data)
-    chart = timelines.stance_chart(entries)
-    context = {"form": form, "entries": entries, "chart": chart, "cut_since": since}
+    chosen = {key: value for key, value in form.cleaned_data.items() if key != "zoom"}
+    entries, since = timelines.timeline(**chosen)
+    entries, window_start = timelines.zoom(entries, form.zoom_days())
+    if since and window_start and window_start >= since:
+        since = None  # the cut lies before the window: nothing shown is missing
+    context = {
+        "form": form,
+        "entries": entries,
+        "chart": timelines.stance_chart(entries),
+        "cut_since": since,
+        "window_start": window_start,
+        "zoom": "" if form.zoom_days() is None else form.cleaned_data["zoom"] or "30",
+        "zooms": timelines.ZOOMS,
+    }
     return render(request, "tracker/timeline.html", context)
 
 
