@@ -727,6 +727,7 @@ def tracked_models():
     tracked = [model for model in config.get_models() if issubclass(model, Tracked)]
     return tuple(sort_dependencies([(config, tracked)], allow_cycles=True))
 
+
 def time_zone_names():
     """Every IANA time zone name this system knows, sorted (read once per process)."""
     return sorted(zoneinfo.available_timezones())
