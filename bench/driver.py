@@ -32,6 +32,7 @@ LUA = str(ROOT / "bench" / "wrk_report.lua")
 TRACKED = ["party", "actor", "source", "plan", "component", "point", "position", "event"]
 TARGET_RATIO = {"read": 0.3, "history": 0.3, "fragment": 0.5, "edit": 0.25, "static": 0.3}
 P99_TARGET_MS = 100
+BROWSER_PAGES = ("plan page", "stance matrix")  # timed in Chromium too (bench/browser.py)
 HISTORY_P99_GROWTH = 1.5
 
 
@@ -55,7 +56,7 @@ class Bench:
             "BENCH_STATIC_ROOT": str(self.tmp / "static"),
             "PYTHONPATH": str(ROOT),
         }
-        self.results, self.loads, self.fixtures = [], [], []
+        self.results, self.loads, self.fixtures, self.browser = [], [], [], []
 
     # Databases -----------------------------------------------------------
 
@@ -192,6 +193,15 @@ class Bench:
 
     # Steps ---------------------------------------------------------------
 
+    def time_in_chromium(self, db, dataset, base, site):
+        from . import browser
+
+        pages = [(r["name"], r["path"]) for r in site["rows"] if r["name"] in BROWSER_PAGES]
+        pages = [(name, path) for name, path in pages if path]
+        for name, numbers in browser.timings(base, pages, site["cookie"]).items():
+            self.browser.append({"db": db, "dataset": dataset, "request": name, **numbers})
+            log(f"   {name} in Chromium: {numbers}")
+
     def run_dataset(self, db, dataset):
         log(f"== {db} / {dataset}: loading")
         url = self.fresh(db, f"tracker_bench_{dataset}")
@@ -218,6 +228,7 @@ class Bench:
                 result.update(self.wrk(base, row, site, self.args.duration))
                 self.settle(base)
                 log(f"   {row['name']}: {result['rps']} rps, p99 {result['p99_ms']} ms")
+            self.time_in_chromium(db, dataset, base, site)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -445,11 +456,20 @@ def main():
         "loads": bench.loads,
         "results": results,
         "fixtures": bench.fixtures,
+        "browser": bench.browser,
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=1))
     parts = [table(results)]
     loads = [[x["db"], x["dataset"], x["load_seconds"]] for x in bench.loads]
     parts.append(markdown([["db", "dataset", "load (s)"], *loads]))
+    if bench.browser:
+        head = ["request (Chromium)", "dataset", "db", "first screen ms", "DCL ms", "load ms"]
+        rows = [
+            [b["request"], b["dataset"], b["db"]]
+            + [b.get(key, "-") for key in ("first_screen_ms", "dcl_ms", "load_ms")]
+            for b in bench.browser
+        ]
+        parts.append(markdown([head, *rows]))
     if bench.fixtures:
         steps = [
             [
