@@ -132,3 +132,15 @@ def test_arrow_keys_move_between_cells_and_enter_opens_one(open_page, big_plan):
     page.keyboard.press("Enter")
     expect(page.locator("#matrix-panel h2")).to_be_focused()
     expect(start).to_have_attribute("aria-current", "true")
+
+
+def test_the_plan_page_headers_stay_in_view_when_a_component_is_scrolled(open_page, big_plan):
+    page = open_page(DESKTOP)
+    page.goto(big_plan.get_absolute_url())
+    scroller = page.locator("section.component .table-scroll").first
+    scroller.evaluate("el => el.scrollTo(0, 800)")
+    page.wait_for_function(
+        "document.querySelector('section.component .table-scroll').scrollTop > 0"
+    )
+    header = page.locator("table.points thead th").nth(4).bounding_box()
+    assert abs(header["y"] - scroller.bounding_box()["y"]) < 2
