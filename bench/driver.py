@@ -41,6 +41,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
 TRACKED = ["party", "actor", "source", "plan", "component", "point", "position", "event"]
+BROWSER_PAGES = ("plan page", "stance matrix")  # timed in Chromium too (bench/browser.py)
 HISTORY_P99_GROWTH = 1.5
 RSS_TARGET_MIB = 120
 MARKER_GROWTH_TOLERANCE = 0.2
@@ -69,6 +70,7 @@ class Bench:
         }
         self.results, self.loads, self.fixtures = [], [], []
         self.markers, self.memory = [], []
+        self.browser = []
 
     # Databases -----------------------------------------------------------
 
@@ -261,6 +263,15 @@ class Bench:
 
     # Steps ---------------------------------------------------------------
 
+    def time_in_chromium(self, db, dataset, base, site):
+        from . import browser
+
+        pages = [(r["name"], r["path"]) for r in site["rows"] if r["name"] in BROWSER_PAGES]
+        pages = [(name, path) for name, path in pages if path]
+        for name, numbers in browser.timings(base, pages, site["cookie"]).items():
+            self.browser.append({"db": db, "dataset": dataset, "request": name, **numbers})
+            log(f"   {name} in Chromium: {numbers}")
+
     def run_dataset(self, db, dataset):
         log(f"== {db} / {dataset}: loading")
         url = self.fresh(db, f"tracker_bench_{dataset}")
@@ -305,6 +316,7 @@ class Bench:
             memory["rss_after_as_of_mib"] = self.worker_rss(server)
             self.memory.append(memory)
             log(f"   worker RSS (MiB): {memory}")
+            self.time_in_chromium(db, dataset, base, site)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -597,11 +609,20 @@ def main():
         "fixtures": bench.fixtures,
         "markers": bench.markers,
         "memory": bench.memory,
+        "browser": bench.browser,
     }
     (OUT / "results.json").write_text(json.dumps(report, indent=1))
     parts = [table(results)]
     loads = [[x["db"], x["dataset"], x["load_seconds"]] for x in bench.loads]
     parts.append(markdown([["db", "dataset", "load (s)"], *loads]))
+    if bench.browser:
+        head = ["request (Chromium)", "dataset", "db", "first screen ms", "DCL ms", "load ms"]
+        rows = [
+            [b["request"], b["dataset"], b["db"]]
+            + [b.get(key, "-") for key in ("first_screen_ms", "dcl_ms", "load_ms")]
+            for b in bench.browser
+        ]
+        parts.append(markdown([head, *rows]))
     if bench.fixtures:
         steps = [
             [

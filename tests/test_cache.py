@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from tests.scratch_db import ROOT
 from tracker.models import Change
 from tracker.settings import cache_from_url
-from tracker.stances import table_key
+from tracker.stances import Window, table_key
 
 READ_FROM_ANOTHER_PROCESS = """
 import django, sys
@@ -65,7 +65,7 @@ def test_the_table_cache_is_bounded():
 @pytest.mark.django_db
 def test_a_table_rendered_by_one_process_is_served_to_the_others(client, plan, point, position):
     assert "Territory" in client.get(plan.get_absolute_url()).content.decode()
-    key = table_key("plan", Change.marker(), plan.pk, False, False)
+    key = table_key("plan", Change.marker(), plan.pk, False, False, str(Window()), "")
     done = subprocess.run(
         [sys.executable, "-c", READ_FROM_ANOTHER_PROCESS, key],
         cwd=ROOT,

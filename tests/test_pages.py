@@ -37,7 +37,7 @@ def test_plan_page_groups_points_by_component_with_latest_stances(
     response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
     table = stance_table(response)
-    [(component, rows)] = table.sections()
+    [(component, rows, _)] = table.sections()
     assert component == point.component
     [(shown_point, _)] = rows
     assert shown_point == point

@@ -319,7 +319,6 @@ class DateRangeForm(QueryForm):
         return data
 
 
-
 class TimelineForm(DateRangeForm):
     zoom = Choice(
         choices=[(key, label) for key, (label, _) in ZOOMS.items()],
@@ -388,3 +387,19 @@ class ExportForm(QueryForm):
 
 class MatrixExportForm(QueryForm):
     plan = BySlug(Plan.objects.all())
+
+
+class TableRowsForm(forms.Form):
+    """Which rows of a stance table to show: ``?rows=START-STOP`` (htmx) or ``?page=N``."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    rows = forms.RegexField(regex=r"^\d{1,6}-\d{1,6}$", required=False)
+
+    def clean_rows(self):
+        rows = self.cleaned_data["rows"]
+        if not rows:
+            return None
+        start, stop = (int(part) for part in rows.split("-"))
+        if not start < stop <= start + 600:
+            raise forms.ValidationError("rows must be START-STOP, at most 600 rows.")
+        return start, stop

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
+from django.core.exceptions import BadRequest
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -25,14 +26,52 @@ from .revalidation import marker_for
 LABELS = dict(Stance.choices)
 NO_POSITION = "no stated position"
 TABLE_TIMEOUT = 3600
+# About a screenful and a half: the rows a page sends at once; the rest
+# come in ranges of the same size as they scroll into view.
+ROWS_AT_ONCE = 60
 
 
 def default_plan():
-    """The newest plan (by date presented), else the first one."""
-    return (
-        Plan.objects.order_by(models.F("presented_on").desc(nulls_last=True), "-pk").first()
-        or Plan.objects.first()
+    """The newest plan that has positions (by date presented), else the newest plan."""
+    newest = Plan.objects.order_by(models.F("presented_on").desc(nulls_last=True), "-pk")
+    with_positions = newest.filter(
+        models.Exists(Position.objects.filter(point__plan=models.OuterRef("pk")))
     )
+    return with_positions.first() or newest.first()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rows of a table a request shows: ``start`` to ``stop`` (0-based, stop excluded).
+
+    ``fragment`` is true for ``?rows=START-STOP``: just those rows, for htmx to
+    append; ``?page=N`` is the same range as a whole page, for readers without
+    JavaScript.
+    """
+
+    start: int = 0
+    stop: int = ROWS_AT_ONCE
+    fragment: bool = False
+
+    @property
+    def page(self):
+        return self.start // ROWS_AT_ONCE + 1
+
+
+def row_window(request):
+    """The Window that ``?rows=`` or ``?page=`` asks for; a 400 for a bad one."""
+    from .filters import TableRowsForm
+
+    form = TableRowsForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest(
+            "Bad rows or page: " + "; ".join(m for e in form.errors.values() for m in e)
+        )
+    if form.cleaned_data["rows"]:
+        start, stop = form.cleaned_data["rows"]
+        return Window(start, stop, fragment=True)
+    page = form.cleaned_data["page"] or 1
+    return Window((page - 1) * ROWS_AT_ONCE, page * ROWS_AT_ONCE)
 
 
 def latest_of(positions):
@@ -104,6 +143,7 @@ class StanceTable:
     stances: dict
     moment: datetime.datetime | None = None
     cell_url: str = ""
+    window: Window = field(default_factory=Window)
     _rows: list | None = field(default=None, repr=False)
 
     @classmethod
@@ -147,43 +187,57 @@ class StanceTable:
     def stance(self, point, party):
         return self.stances.get((point.pk, party.pk), "")
 
-    def rows(self):
-        """(point, cells as HTML) per point, in point order: cells drawn once."""
-        if self._rows is None:
-            url = self.cell_url
-            self._rows = [
-                (
-                    point,
-                    SafeString(
-                        "".join(
-                            cell_html(
-                                point.pk,
-                                party,
-                                self.stances.get((point.pk, party.pk), ""),
-                                f"{url}{point.pk:d}/{party.pk:d}/" if url else "",
-                            )
-                            for party in self.parties
-                        )
-                    ),
+    def cells(self, point):
+        """One row's cells as HTML, drawn once per point."""
+        url = self.cell_url
+        return SafeString(
+            "".join(
+                cell_html(
+                    point.pk,
+                    party,
+                    self.stances.get((point.pk, party.pk), ""),
+                    f"{url}{point.pk:d}/{party.pk:d}/" if url else "",
                 )
-                for point in self.points
-            ]
+                for party in self.parties
+            )
+        )
+
+    def rows(self):
+        """(point, cells as HTML) per point of the window, in point order."""
+        if self._rows is None:
+            shown = self.points[self.window.start : self.window.stop]
+            self._rows = [(point, self.cells(point)) for point in shown]
         return self._rows
 
     def sections(self):
-        """The rows grouped by component (in component order); unassigned points last."""
-        groups = {}
+        """The window's rows grouped by component (in component order); unassigned points last.
+
+        The window counts rows in that order, so a component may continue
+        from the previous window (``continued``).
+        """
         order = sorted(
-            self.rows(),
-            key=lambda row: (
-                row[0].component is None,
-                row[0].component.number if row[0].component else 0,
-                row[0].number,
+            self.points,
+            key=lambda point: (
+                point.component is None,
+                point.component.number if point.component else 0,
+                point.number,
             ),
         )
-        for point, cells in order:
-            groups.setdefault(point.component, []).append((point, cells))
-        return list(groups.items())
+        start = self.window.start
+        before = order[start - 1] if 0 < start <= len(order) else None
+        groups = {}
+        for point in order[self.window.start : self.window.stop]:
+            groups.setdefault(point.component, []).append((point, self.cells(point)))
+        return [
+            (component, rows, before is not None and before.component == component)
+            for component, rows in groups.items()
+        ]
+
+    def more(self):
+        """The window after this one, or None when this one reaches the last row."""
+        if self.window.stop >= len(self.points):
+            return None
+        return Window(self.window.stop, self.window.stop + ROWS_AT_ONCE, fragment=True)
 
     def spreadsheet(self):
         """A header, then one row per point with each party's stance label (for CSV)."""
@@ -215,20 +269,41 @@ def table_key(layout, marker, *key):
     return "stances:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def rendered(request, layout, table, *key):
+def rendered(request, layout, table, *key, window=None):
     """The table drawn with ``tracker/_stance_table.html``, kept until the next write.
 
     ``table`` is a callable returning the StanceTable, called only when the
     drawing is not kept already. ``key`` names whatever else the drawing
-    depends on (the plan, a moment, filters, the reader's permissions).
+    depends on (the plan, a moment, filters, the reader's permissions);
+    ``window`` the rows drawn (the first screenful by default), and the
+    request's other parameters go into the key too, since the links to
+    the next rows carry them.
     Every recorded write changes the change marker (read once per request,
     shared with the ETag), which retires them all.
     """
+    window = window or Window()
+    query = request.GET.copy()
+    for name in ("rows", "page"):
+        query.pop(name, None)
     fragments = caches["fragments"]
-    cache_key = table_key(layout, marker_for(request), *key)
+    cache_key = table_key(layout, marker_for(request), *key, str(window), query.urlencode())
     html = fragments.get(cache_key)
     if html is None:
-        context = {"layout": layout, "table": table()}
+        drawn = table()
+        drawn.window = window
+        context = {"layout": layout, "table": drawn, "fragment": window.fragment}
+        more = drawn.more()
+        if more:
+            query["rows"] = f"{more.start}-{more.stop}"
+            context["more_url"] = f"{request.path}?{query.urlencode()}"
+            query.pop("rows")
+            query["page"] = str(more.page)
+            context["next_page_url"] = f"{request.path}?{query.urlencode()}"
+            context["more"] = more
+        if window.start and not window.fragment:
+            query["page"] = "1"
+            context["first_page_url"] = f"{request.path}?{query.urlencode()}"
+        context["total"] = len(drawn.points)
         html = render_to_string("tracker/_stance_table.html", context, request=request)
         fragments.set(cache_key, html, TABLE_TIMEOUT)
     # Drawn by our own template, which escapes what it shows.

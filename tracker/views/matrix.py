@@ -1,6 +1,7 @@
 """The stance matrix: parties as columns, points as rows, latest stance per cell."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -32,12 +33,11 @@ def matrix(request):
         return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"))
 
     filter_key = form.data.urlencode() if filters else ""
-    context = {
-        "plan": plan,
-        "form": form,
-        "table": stances.rendered(request, "matrix", table, plan.pk, filter_key),
-        "stance_choices": Stance,
-    }
+    window = stances.row_window(request)
+    drawn = stances.rendered(request, "matrix", table, plan.pk, filter_key, window=window)
+    if window.fragment:
+        return HttpResponse(drawn)
+    context = {"plan": plan, "form": form, "table": drawn, "stance_choices": Stance}
     return render(request, "tracker/matrix.html", context)
 
 
@@ -49,13 +49,17 @@ def matrix_as_of(request, plan_slug):
     except history.BadMoment as error:
         context = {"error": str(error), "plan_param": plan_slug, "current_url": request.path}
         return render(request, "tracker/asof_error.html", context, status=400)
+    window = stances.row_window(request)
     table = stances.rendered(
         request,
         "matrix",
         lambda: StanceTable.as_of(plan, moment, all_parties=True),
         plan.pk,
         moment,
+        window=window,
     )
+    if window.fragment:
+        return HttpResponse(table)
     context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
     return render(request, "tracker/asof_matrix.html", context)
 

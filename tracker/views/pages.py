@@ -52,6 +52,7 @@ def plan_detail(request, slug):
         return plan_as_of(request, slug)
     plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
     may = request.user.has_perm
+    window = stances.row_window(request)
     table = stances.rendered(
         request,
         "plan",
@@ -59,7 +60,10 @@ def plan_detail(request, slug):
         plan.pk,
         may("tracker.change_component"),
         may("tracker.delete_component"),
+        window=window,
     )
+    if window.fragment:
+        return HttpResponse(table)
     context = {"plan": plan, "table": table, "stance_choices": Stance}
     return render(request, "tracker/plan_detail.html", context)
 
@@ -74,9 +78,12 @@ def plan_as_of(request, slug):
             raise Http404("No such plan.") from error
         context = {"error": str(error), "current_url": reverse("plan_detail", args=[slug])}
         return render(request, "tracker/asof_error.html", context, status=400)
+    window = stances.row_window(request)
     table = stances.rendered(
-        request, "plan", lambda: StanceTable.as_of(plan, moment), plan.pk, moment
+        request, "plan", lambda: StanceTable.as_of(plan, moment), plan.pk, moment, window=window
     )
+    if window.fragment:
+        return HttpResponse(table)
     context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
     return render(request, "tracker/asof_plan.html", context)
 
