@@ -58,11 +58,11 @@ def page(browser, live_server):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open further independent browser sessions (a second analyst)."""
+    """Open further independent browser sessions (a second analyst, a phone)."""
     contexts = []
 
-    def open_page():
-        context = browser.new_context(base_url=live_server.url)
+    def open_page(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -71,6 +71,19 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(new_page):
+    """A page at a given viewport (a touch phone under 500 px), with or without JavaScript."""
+
+    def at(viewport, javascript=True):
+        phone = viewport["width"] < 500
+        return new_page(
+            viewport=viewport, is_mobile=phone, has_touch=phone, java_script_enabled=javascript
+        )
+
+    return at
 
 
 def make_user(username, role):

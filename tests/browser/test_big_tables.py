@@ -15,27 +15,6 @@ POINTS = 130
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=viewport,
-            is_mobile=viewport["width"] < 500,
-            has_touch=viewport["width"] < 500,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
 def big_plan(transactional_db, plan):
     populate(plan, parties=12, points=POINTS)
     return plan

@@ -30,28 +30,6 @@ def seeded(transactional_db):
     call_command("loaddata", "seed", verbosity=0)
 
 
-@pytest.fixture
-def open_page(browser, live_server):
-    """A page at a given viewport, with or without JavaScript."""
-    contexts = []
-
-    def make(viewport, javascript=True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=viewport,
-            is_mobile=viewport["width"] < 500,
-            java_script_enabled=javascript,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def scroll_width(page):
     return page.evaluate("document.documentElement.scrollWidth")
 
