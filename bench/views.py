@@ -4,12 +4,12 @@ import os
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 _pages = {}
 
 
-@require_GET
+@require_safe
 def ceiling(request):
     """A tiny constant response: no template, no session or database read.
 
@@ -18,7 +18,7 @@ def ceiling(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def same_bytes(request, name):
     """The bytes a page answered with, from memory, through the same middleware stack.
 
