@@ -6,8 +6,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
-from tracker.models import Actor, Component, Party, Plan, Point, Position, Source
+from tracker.models import Actor, Component, Party, Plan, Point, Position, Source, Statement
 from tracker.roles import ANALYST, VIEWER
+
+from .evidence import coded
 
 STATED_ON = datetime.date(2025, 11, 27)
 
@@ -118,17 +120,16 @@ def point(plan, component):
         number=21,
         title="Territory",
         text="Crimea and Donbas recognised.",
-        topic="territory",
         component=component,
     )
 
 
 @pytest.fixture
 def position(point, russia, putin, source):
-    return Position.objects.create(
-        party=russia,
+    return coded(
+        russia,
+        "supports",
         point=point,
-        stance="supports",
         summary="Wants Ukraine to withdraw.",
         speaker=putin,
         stated_on=STATED_ON,
@@ -157,16 +158,28 @@ def populate(plan, *, parties, points, positions_per_cell=1):
         Point(plan=plan, number=start + i, title=f"Point {i}", text="Text", component=component)
         for i in range(points)
     )
+    statements = Statement.objects.bulk_create(
+        Statement(
+            party=party,
+            attribution="An official",
+            said_on=STATED_ON - datetime.timedelta(days=n),
+            summary="s",
+        )
+        for party in made_parties
+        for n in range(positions_per_cell)
+    )
+    Statement.sources.through.objects.bulk_create(
+        Statement.sources.through(statement=statement, source=source) for statement in statements
+    )
     Position.objects.bulk_create(
         Position(
-            party=party,
+            statement=statement,
+            party_id=statement.party_id,
+            stated_on=statement.said_on,
             point=point,
             stance="opposes",
             summary="s",
-            stated_on=STATED_ON - datetime.timedelta(days=n),
-            source=source,
         )
-        for party in made_parties
+        for statement in statements
         for point in made_points
-        for n in range(positions_per_cell)
     )

@@ -13,15 +13,25 @@ from .history import restore_summary
 from .merge import merge
 from .models import (
     Actor,
+    ActorRole,
     Change,
     Component,
+    Delegation,
     EditConflict,
     Event,
     Party,
     Plan,
+    PlanAuthor,
     Point,
+    PointLink,
+    PointStatus,
+    PointText,
     Position,
+    Provision,
     Source,
+    Statement,
+    Topic,
+    Translation,
 )
 
 
@@ -178,10 +188,18 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
 @admin.register(Party)
 class PartyAdmin(TrackedAdmin):
-    list_display = ["name", "short_name", "kind", "colour", "order"]
-    list_filter = ["kind"]
+    list_display = ["name", "short_name", "kind", "role", "colour", "order"]
+    list_filter = ["kind", "role"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["member_of"]
+
+
+class ActorRoleInline(admin.TabularInline):
+    model = ActorRole
+    fk_name = "actor"
+    extra = 0
+    autocomplete_fields = ["party", "source"]
 
 
 @admin.register(Actor)
@@ -191,23 +209,49 @@ class ActorAdmin(TrackedAdmin):
     list_select_related = ["party"]
     search_fields = ["name", "role", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActorRoleInline]
+
+
+@admin.register(ActorRole)
+class ActorRoleAdmin(TrackedAdmin):
+    list_display = ["actor", "title", "party", "started_on", "ended_on"]
+    list_filter = ["party"]
+    list_select_related = ["actor", "party"]
+    search_fields = ["title", "actor__name"]
+    autocomplete_fields = ["actor", "party", "source"]
 
 
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
-    list_display = ["title", "kind", "publisher", "published_on"]
-    list_filter = ["kind", "publisher"]
+    list_display = ["title", "kind", "primacy", "reliability", "publisher", "published_on"]
+    list_filter = ["kind", "primacy", "reliability", "language", "publisher"]
     search_fields = ["title", "publisher", "author", "slug"]
+    filter_horizontal = ["cites"]
     date_hierarchy = "published_on"
+
+
+class PlanAuthorInline(admin.TabularInline):
+    model = PlanAuthor
+    extra = 0
+    autocomplete_fields = ["party", "actor", "source"]
 
 
 @admin.register(Plan)
 class PlanAdmin(TrackedAdmin):
-    list_display = ["title", "short_title", "authored_by", "presented_on", "status", "certainty"]
-    list_filter = ["status", "authored_by", "certainty"]
-    list_select_related = ["authored_by"]
+    list_display = ["title", "short_title", "presented_on", "status", "certainty"]
+    list_filter = ["status", "certainty"]
     search_fields = ["title", "short_title", "slug"]
     autocomplete_fields = ["derived_from"]
+    inlines = [PlanAuthorInline]
+
+
+@admin.register(PlanAuthor)
+class PlanAuthorAdmin(TrackedAdmin):
+    list_display = ["plan", "party", "actor", "role", "certainty"]
+    list_filter = ["role", "certainty"]
+    list_select_related = ["plan", "party", "actor"]
+    search_fields = ["plan__title", "actor__name", "party__name", "note"]
+    autocomplete_fields = ["plan", "party", "actor", "source"]
 
 
 @admin.register(Component)
@@ -218,28 +262,130 @@ class ComponentAdmin(TrackedAdmin):
     search_fields = ["title", "description"]
 
 
+@admin.register(Topic)
+class TopicAdmin(TrackedAdmin):
+    list_display = ["name", "slug", "pax_category"]
+    search_fields = ["name", "slug", "pax_category"]
+
+
+class ProvisionInline(admin.TabularInline):
+    model = Provision
+    extra = 0
+
+
+class PointTextInline(admin.StackedInline):
+    model = PointText
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
 @admin.register(Point)
 class PointAdmin(TrackedAdmin):
-    list_display = ["number", "title", "plan", "topic", "status", "component", "certainty"]
+    list_display = ["number", "title", "plan", "status", "component", "certainty"]
     list_display_links = ["number", "title"]
-    list_filter = ["plan", "topic", "status", "certainty"]
+    list_filter = ["plan", "topics", "status", "certainty"]
     list_select_related = ["plan", "component__plan"]
-    search_fields = ["title", "text"]
-    autocomplete_fields = ["derived_from", "component"]
+    search_fields = ["title", "text", "plan__short_title"]
+    autocomplete_fields = ["component"]
+    filter_horizontal = ["topics"]
+    inlines = [ProvisionInline, PointTextInline]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(TrackedAdmin):
+    list_display = ["point", "number", "title"]
+    list_select_related = ["point__plan"]
+    search_fields = ["title", "text", "point__title"]
+    autocomplete_fields = ["point"]
+
+
+@admin.register(PointText)
+class PointTextAdmin(TrackedAdmin):
+    list_display = ["point", "language", "standing", "source"]
+    list_filter = ["language", "standing"]
+    list_select_related = ["point__plan", "source"]
+    search_fields = ["text", "point__title"]
+    autocomplete_fields = ["point", "source"]
+
+
+@admin.register(PointLink)
+class PointLinkAdmin(TrackedAdmin):
+    list_display = ["earlier", "kind", "later", "plan", "source"]
+    list_filter = ["kind", "plan"]
+    list_select_related = ["earlier__plan", "later__plan", "plan", "source"]
+    search_fields = ["earlier__title", "later__title", "note"]
+    autocomplete_fields = ["earlier", "later", "plan", "source"]
+
+
+@admin.register(PointStatus)
+class PointStatusAdmin(TrackedAdmin):
+    list_display = ["point", "status", "on", "precision", "source"]
+    list_filter = ["status", "point__plan"]
+    list_select_related = ["point__plan", "source"]
+    search_fields = ["point__title", "note"]
+    autocomplete_fields = ["point", "source"]
+    filter_horizontal = ["agreed_by"]
+    date_hierarchy = "on"
+
+
+class TranslationInline(admin.StackedInline):
+    model = Translation
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class CodingInline(admin.StackedInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["point", "provision", "component", "plan"]
+
+
+@admin.register(Statement)
+class StatementAdmin(TrackedAdmin):
+    list_display = ["said_on", "party", "who", "language", "event"]
+    list_filter = ["party", "language", "precision", "certainty"]
+    list_select_related = ["party", "speaker", "event"]
+    search_fields = ["text", "summary", "attribution", "speaker__name"]
+    autocomplete_fields = ["party", "speaker", "event"]
+    filter_horizontal = ["sources"]
+    date_hierarchy = "said_on"
+    inlines = [TranslationInline, CodingInline]
+
+
+@admin.register(Translation)
+class TranslationAdmin(TrackedAdmin):
+    list_display = ["statement", "language", "rendered_by", "source"]
+    list_filter = ["language"]
+    list_select_related = ["statement__party", "statement__speaker", "source"]
+    search_fields = ["text", "rendered_by"]
+    autocomplete_fields = ["statement", "source"]
 
 
 @admin.register(Position)
 class PositionAdmin(TrackedAdmin):
-    list_display = ["party", "stance", "subject_label", "speaker", "stated_on", "source"]
+    list_display = ["party", "stance", "subject_label", "stated_on", "certainty"]
     list_filter = ["stance", "party", "certainty", "point__plan"]
-    list_select_related = ["party", "speaker", "source", "point__plan", "component__plan", "plan"]
-    search_fields = ["summary", "quote"]
-    autocomplete_fields = ["point", "component", "plan", "speaker", "source"]
+    list_select_related = [
+        "party",
+        "statement",
+        "provision",
+        "point__plan",
+        "component__plan",
+        "plan",
+    ]
+    search_fields = ["summary", "conditions", "statement__text"]
+    autocomplete_fields = ["statement", "point", "provision", "component", "plan"]
     date_hierarchy = "stated_on"
 
     @admin.display(description="On")
     def subject_label(self, position):
         return position.subject
+
+
+class DelegationInline(admin.TabularInline):
+    model = Delegation
+    extra = 0
+    autocomplete_fields = ["party", "actors", "source"]
 
 
 @admin.register(Event)
@@ -248,8 +394,18 @@ class EventAdmin(TrackedAdmin):
     list_filter = ["kind", "parties"]
     list_select_related = ["source"]
     search_fields = ["title", "description", "location"]
-    filter_horizontal = ["parties"]
+    filter_horizontal = ["parties", "plans"]
     date_hierarchy = "occurred_on"
+    inlines = [DelegationInline]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(TrackedAdmin):
+    list_display = ["event", "party", "role"]
+    list_filter = ["role", "party"]
+    list_select_related = ["event", "party"]
+    search_fields = ["event__title", "party__name", "note"]
+    autocomplete_fields = ["event", "party", "actors", "source"]
 
 
 @admin.register(Change)

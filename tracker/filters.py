@@ -230,14 +230,13 @@ def requested_plan(query, default):
 
 class MatrixFilterForm(QueryForm):
     plan = Choice(required=False)
-    topic = Choice(required=False)
+    topic = BySlug(Topic.objects.all(), required=False, empty_label="All topics")
     component = Number(required=False, widget=forms.Select)
     status = Choice(required=False)
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = Plan.objects.values_list("slug", "short_title")
-        self.fields["topic"].choices = [("", "All topics"), *Topic.choices]
         self.fields["status"].choices = [("", "All statuses"), *Point.Status.choices]
         components = list(plan.components.values_list("number", "title")) if plan else []
         self.fields["component"].widget.choices = [
@@ -308,7 +307,7 @@ class DateRangeForm(QueryForm):
     """Filters shared by the timeline and search."""
 
     party = BySlug(Party.objects.all(), required=False, empty_label="All parties")
-    topic = Choice(choices=[("", "All topics")] + Topic.choices, required=False)
+    topic = BySlug(Topic.objects.all(), required=False, empty_label="All topics")
     start = Day(label="From", required=False)
     end = Day(label="To", required=False)
 

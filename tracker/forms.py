@@ -22,6 +22,7 @@ from .models import (
     Point,
     Position,
     Source,
+    Statement,
 )
 
 
@@ -255,7 +256,6 @@ class PlanForm(TrackedForm):
             "title",
             "short_title",
             "slug",
-            "authored_by",
             "presented_on",
             "date_note",
             "status",
@@ -317,10 +317,11 @@ class ComponentForm(PlanItemForm):
 class PointForm(PlanItemForm):
     class Meta:
         model = Point
-        fields = ["number", "title", "text", "topic", "status", "component", "certainty", "notes"]
+        fields = ["number", "title", "text", "topics", "status", "component", "certainty", "notes"]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
 
-INLINE_POINT_FIELDS = ["title", "text", "status", "topic", "component"]
+INLINE_POINT_FIELDS = ["title", "text", "status", "component"]
 
 
 def point_field_form(field):
@@ -329,75 +330,24 @@ def point_field_form(field):
 
 
 class PositionForm(TrackedForm):
-    """A position; its source is picked from the list or described anew."""
-
-    source = forms.ModelChoiceField(
-        Source.objects.all(), required=False, label="Source", empty_label="— a new source —"
-    )
-    new_source_title = forms.CharField(label="New source: title", required=False, max_length=300)
-    new_source_publisher = forms.CharField(label="Publisher", required=False, max_length=120)
-    new_source_published_on = forms.DateField(
-        label="Published on", required=False, widget=DateInput
-    )
-    new_source_url = forms.URLField(
-        label="Link", required=False, max_length=500, assume_scheme="https"
-    )
+    """A coding of one statement on one subject."""
 
     class Meta:
         model = Position
-        fields = [
-            "party",
-            "point",
-            "stance",
-            "summary",
-            "quote",
-            "speaker",
-            "stated_on",
-            "certainty",
-            "source",
-        ]
+        fields = ["statement", "point", "provision", "stance", "conditions", "summary", "certainty"]
 
     def __init__(self, *args, party=None, point=None, **kwargs):
         self.fixed = {"party": party, "point": point}
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            party, point = self.instance.party, None
             del self.fields["point"]
-        for name, value in (("party", party), ("point", point)):
-            if value is not None:
-                setattr(self.instance, name, value)
-                self.fields.pop(name, None)
-        if "point" in self.fields:
-            self.fields["point"].required = True
-            self.fields["point"].queryset = Point.objects.select_related("plan")
-        speakers = Actor.objects.select_related("party")
-        if party is not None:
-            speakers = speakers.filter(party=party)
-        self.fields["speaker"].queryset = speakers
+            del self.fields["statement"]
+        elif point is not None:
+            self.instance.point = point
+            self.fields.pop("point")
+        statements = Statement.objects.select_related("party", "speaker")
+        if party is not None and "statement" in self.fields:
+            self.fields["statement"].queryset = statements.filter(party=party)
 
     def extra_kwargs(self):
         return self.fixed
-
-    def clean_new_source_published_on(self):
-        return not_in_future(self.cleaned_data.get("new_source_published_on"))
-
-    def clean(self):
-        cleaned = super().clean()
-        missing = not cleaned.get("source") and not cleaned.get("new_source_title")
-        if missing and "source" not in self.errors:
-            self.add_error(
-                "source", "A position needs a source: pick one or give a new source's title."
-            )
-        return cleaned
-
-    def new_source(self):
-        """The source described in the form, unsaved, or None when one was picked."""
-        data = self.cleaned_data
-        if data.get("source"):
-            return None
-        return Source(
-            title=data["new_source_title"],
-            publisher=data.get("new_source_publisher", ""),
-            published_on=data.get("new_source_published_on"),
-            url=data.get("new_source_url", ""),
-        )

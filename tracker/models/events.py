@@ -1,0 +1,104 @@
+"""What happened: meetings, rounds, leaks and visits, and who was in the room."""
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+
+from .base import (
+    Certainty,
+    Precision,
+    SlugQuerySet,
+    Tracked,
+    history,
+    not_reserved_slug,
+)
+from .parties import UidQuerySet
+
+
+class Event(Tracked):
+    class Kind(models.TextChoices):
+        SUMMIT = "summit", "Summit"
+        TALKS = "talks", "Talks"
+        LEAK = "leak", "Leak"
+        PROPOSAL = "proposal", "Proposal"
+        STATEMENT = "statement", "Statement"
+        SANCTION = "sanction", "Sanction"
+        VISIT = "visit", "Visit"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    occurred_on = models.DateField()
+    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    date_note = models.CharField(
+        max_length=200, blank=True, help_text="When the exact date is uncertain, say so here."
+    )
+    location = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    parties = models.ManyToManyField("tracker.Party", blank=True, related_name="events")
+    plans = models.ManyToManyField(
+        "tracker.Plan", blank=True, related_name="events", help_text="The plans it produced."
+    )
+    source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="events")
+    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+
+    history = history(m2m_fields=[parties, plans])
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "title"]
+        indexes = [models.Index(fields=["-occurred_on"], name="tracker_event_date")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["tracker.party", "tracker.source", "tracker.plan"]
+
+    def get_absolute_url(self):
+        return reverse("event_detail", args=[self.slug])
+
+
+class Delegation(Tracked):
+    """A party's delegation at an event: who was in it and in what role."""
+
+    class Role(models.TextChoices):
+        NEGOTIATOR = "negotiator", "Negotiating party"
+        MEDIATOR = "mediator", "Mediator or host"
+        ADVISER = "adviser", "Advisers or observers"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="delegations")
+    party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.NEGOTIATOR)
+    actors = models.ManyToManyField("tracker.Actor", blank=True, related_name="delegations")
+    source = models.ForeignKey(
+        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = history(m2m_fields=[actors])
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "role", "party"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "party"], name="tracker_delegation_one_per_party"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party} at {self.event}"
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+    natural_key.dependencies = ["tracker.event", "tracker.party", "tracker.actor", "tracker.source"]
+
+    def get_absolute_url(self):
+        return self.event.get_absolute_url()
