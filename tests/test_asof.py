@@ -12,6 +12,8 @@ from tracker.history import TRACKED
 from tracker.models import Plan, Point, Position
 from tracker.stances import ROWS_AT_ONCE
 
+from .evidence import coded
+
 pytestmark = pytest.mark.django_db
 
 THEN = datetime.datetime(2025, 11, 20, 10, 0, tzinfo=datetime.UTC)
@@ -64,13 +66,13 @@ def test_a_plan_as_of_a_date_shows_it_as_it_stood_then(client, analyst, plan, po
 def test_the_plan_as_of_a_moment_renders_each_cell_with_its_stance(
     client, analyst, plan, point, position, ukraine
 ):
-    Position.objects.create(
+    coded(
         party=ukraine,
         point=point,
         stance="opposes",
         summary="Refuses.",
         stated_on=position.stated_on,
-        source=position.source,
+        source=position.statement.sources.first(),
     )
     backdate()
     position.stance = "conditional"

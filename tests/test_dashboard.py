@@ -6,7 +6,9 @@ import pytest
 
 from tests.conftest import STATED_ON
 from tracker import dashboard
-from tracker.models import Event, Plan, Position
+from tracker.models import Event, Plan
+
+from .evidence import coded
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +16,13 @@ DEC_2 = datetime.date(2025, 12, 2)
 
 
 def add_position(position, stated_on, stance="opposes", party=None):
-    return Position.objects.create(
+    return coded(
         party=party or position.party,
         point=position.point,
         stance=stance,
         summary=f"Said on {stated_on}",
         stated_on=stated_on,
-        source=position.source,
+        source=position.statement.sources.first(),
     )
 
 

@@ -17,6 +17,8 @@ from tests.conftest import STATED_ON
 from tracker import history
 from tracker.models import Actor, Change, Component, Event, Party, Plan, Point, Position
 
+from .evidence import coded
+
 pytestmark = pytest.mark.django_db
 
 
@@ -252,7 +254,7 @@ def test_deleting_a_party_records_each_event_that_loses_it(analyst_client, analy
 
 @pytest.fixture
 def component_position(component, russia, source):
-    return Position.objects.create(
+    return coded(
         party=russia,
         component=component,
         stance="conditional",

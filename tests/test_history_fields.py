@@ -31,7 +31,7 @@ def test_a_history_row_names_the_fields_changed_next_to_its_summary(analyst_clie
 
 
 def test_relations_and_choices_count_as_fields(analyst_client, analyst, point, plan):
-    edit(point, analyst, component=None, topic="nato")
+    edit(point, analyst, component=None)
     response = analyst_client.get(reverse("point_history", args=["us-draft", 21]))
     assert response.context["page"][0].fields_changed == ["topic", "component"]
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from tests.conftest import STATED_ON, populate
 from tests.tables import stance_table
-from tracker.models import Plan, Point, Position
+from tracker.models import Plan, Point, Position, Topic
+
+from .evidence import coded
 
 pytestmark = pytest.mark.django_db
 
@@ -21,20 +23,52 @@ def cell_html(response, point, party):
 
 
 def test_it_colours_each_cell_by_the_latest_stance(client, plan, point, position, russia, ukraine):
-    Position.objects.create(
+    coded(
         party=russia,
         point=point,
         stance="opposes",
         summary="Earlier",
         stated_on=STATED_ON - datetime.timedelta(days=5),
-        source=position.source,
+        source=position.statement.sources.first(),
     )
     response = client.get(reverse("matrix"), {"plan": plan.slug})
     assert response.status_code == 200
-    assert 'class="m m-supports"' in cell_html(response, point, russia)
-    assert 'class="m m-none"' in cell_html(response, point, ukraine)
-    assert reverse("matrix_cell", args=[point.pk, russia.pk]) in cell_html(response, point, russia)
-    assert b"stance-conditional" in response.content  # the legend
+    cell = cell_html(response, point, russia)
+    assert 'class="m m-supports lean-for"' in cell
+    assert "Supports (2 statements)" in cell  # the earlier statement is counted, not shown
+    assert 'class="m m-none lean-none"' in cell_html(response, point, ukraine)
+    assert reverse("matrix_cell", args=[point.pk, russia.pk]) in cell
+    assert b"stance-red_line" in response.content  # the legend
+
+
+def test_statements_of_the_same_day_are_all_shown(client, plan, point, position, russia):
+    coded(russia, "red_line", point=point, stated_on=position.stated_on, summary="Same day")
+    cell = cell_html(client.get(reverse("matrix"), {"plan": plan.slug}), point, russia)
+    assert 'class="m m-mixed lean-between"' in cell
+    assert "Supports and Red line, the same day (2 statements)" in cell
+
+
+def test_one_statement_coded_on_two_points_counts_once_in_each(client, plan, point, russia):
+    other = Point.objects.create(plan=plan, number=2, title="Europe", text="t")
+    first = coded(russia, "conditional", point=point, conditions="If Europe asks")
+    coded(statement=first.statement, stance="conditional", point=other, conditions="Same")
+    response = client.get(reverse("matrix"), {"plan": plan.slug})
+    for where in (point, other):
+        cell = cell_html(response, where, russia)
+        assert "Conditional" in cell and "statements" not in cell
+
+
+def test_on_a_day_shows_the_negotiation_as_it_stood_then(client, plan, point, position, russia):
+    coded(russia, "rejects", point=point, stated_on=position.stated_on + datetime.timedelta(days=1))
+    url = reverse("matrix")
+    assert "m-rejects" in cell_html(client.get(url, {"plan": plan.slug}), point, russia)
+    then = client.get(url, {"plan": plan.slug, "on": position.stated_on.isoformat()})
+    assert "m-supports" in cell_html(then, point, russia)
+    assert b"As the negotiation stood on" in then.content
+    before = position.stated_on - datetime.timedelta(days=1)
+    earlier = client.get(url, {"plan": plan.slug, "on": before.isoformat()})
+    assert "m-none" in cell_html(earlier, point, russia)
+    assert client.get(url, {"plan": plan.slug, "on": "2025-13-40"}).status_code == 400
 
 
 def test_it_shows_the_newest_plan_by_default(client, plan, point):
@@ -51,7 +85,9 @@ def test_an_unknown_plan_is_a_404(client, plan):
 
 
 def test_it_filters_by_topic_status_and_component(client, plan, point, component):
-    Point.objects.create(plan=plan, number=1, title="Sovereignty", text="t", topic="sovereignty")
+    first = Point.objects.create(plan=plan, number=1, title="Sovereignty", text="t")
+    first.topics.add(Topic.objects.get_or_create(slug="sovereignty", defaults={"name": "S"})[0])
+    point.topics.add(Topic.objects.get_or_create(slug="territory", defaults={"name": "T"})[0])
     url = reverse("matrix")
 
     def shown(**filters):
@@ -125,9 +161,9 @@ def test_the_matrix_costs_the_same_queries_at_any_size(
 ):
     parties, points = size
     populate(plan, parties=parties, points=points, positions_per_cell=2)
-    # plan, plan choices, component choices, parties, change marker, latest
-    # positions, points
-    with django_assert_num_queries(7):
+    # plan, plan choices, topic choices, component choices, parties, change
+    # marker, codings, points
+    with django_assert_num_queries(8):
         response = client.get(reverse("matrix"), {"plan": plan.slug})
     assert response.content.decode().count('<tr class="status-') == points
 
@@ -138,8 +174,8 @@ def test_the_matrix_costs_the_same_for_an_analyst(
 ):
     parties, points = size
     populate(plan, parties=parties, points=points)
-    # the seven above, plus session, user, user permissions, group permissions
-    with django_assert_num_queries(11):
+    # the eight above, plus session, user, user permissions, group permissions
+    with django_assert_num_queries(12):
         analyst_client.get(reverse("matrix"), {"plan": plan.slug})
 
 
@@ -149,9 +185,9 @@ def test_a_second_look_reuses_the_rendered_table_until_something_is_saved(
     url = reverse("matrix")
     first = client.get(url, {"plan": plan.slug}).content.decode()
     assert "m-supports" in first
-    # plan, plan choices, component choices, change marker: no parties, points
-    # or positions are read while the table is current
-    with django_assert_num_queries(4):
+    # plan, plan choices, topic choices, component choices, change marker: no
+    # parties, points or codings are read while the table is current
+    with django_assert_num_queries(5):
         again = client.get(url, {"plan": plan.slug}).content.decode()
 
     def table(page):

@@ -15,6 +15,8 @@ from tracker.models import (
     Position,
 )
 
+from .evidence import coded
+
 pytestmark = pytest.mark.django_db
 
 
@@ -40,7 +42,7 @@ def test_a_position_has_exactly_one_subject(subjects, point, plan, russia, sourc
         "plan": plan if subjects.get("plan") else None,
     }
     with pytest.raises(IntegrityError), transaction.atomic():
-        Position.objects.create(
+        coded(
             party=russia,
             stance="supports",
             summary="s",
@@ -52,7 +54,7 @@ def test_a_position_has_exactly_one_subject(subjects, point, plan, russia, sourc
 
 def test_a_position_needs_a_source(point, russia):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Position.objects.create(
+        coded(
             party=russia,
             point=point,
             stance="supports",

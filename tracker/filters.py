@@ -11,7 +11,7 @@ a number of days) falls back to the default; never a 500.
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404
 from django.utils import timezone
@@ -212,6 +212,21 @@ class AsOfForm(QueryForm):
         return self.cleaned_data["as_of"]
 
 
+class NegotiationDayForm(QueryForm):
+    """``?on=``: the negotiation as it stood that day (by dates said and dated
+    statuses), apart from ``?as_of=``, the record as it stood at a moment."""
+
+    on = Day(required=False, label="As the negotiation stood on")
+
+
+def negotiation_day(query):
+    """The day ``?on=`` names, None when none is named; a 400 for a bad one."""
+    form = NegotiationDayForm(query)
+    if not form.is_valid():
+        raise BadRequest("Bad day: " + form.first_error())
+    return form.cleaned_data["on"]
+
+
 class PlanQueryForm(QueryForm):
     plan = Slug(required=False)
 
@@ -233,6 +248,7 @@ class MatrixFilterForm(QueryForm):
     topic = BySlug(Topic.objects.all(), required=False, empty_label="All topics")
     component = Number(required=False, widget=forms.Select)
     status = Choice(required=False)
+    on = Day(required=False, label="As the negotiation stood on")
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,25 +74,84 @@ def row_window(request):
     return Window((page - 1) * ROWS_AT_ONCE, page * ROWS_AT_ONCE)
 
 
-def latest_of(positions):
-    """(point id, party id) → the newest of ``positions`` (by date stated, then id).
+@dataclass(frozen=True)
+class Cell:
+    """What a cell says: the stances coded on the latest day said, and how many
+    statements stand behind the cell in all.
 
-    ``positions`` are anything with id, point_id, party_id, stance and stated_on:
-    live rows or history records.
+    Codings of the same day are all kept (two remarks on one day do not hide
+    each other); a cell whose latest day holds different stances is "mixed".
     """
-    latest = {}
-    for position in sorted(positions, key=lambda p: (p.stated_on, p.id)):
-        latest[(position.point_id, position.party_id)] = position
-    return latest
+
+    stances: tuple = ()
+    statements: int = 0
+    said_on: datetime.date | None = None
+
+    @property
+    def key(self):
+        if not self.stances:
+            return ""
+        return self.stances[0] if len(self.stances) == 1 else "mixed"
+
+    @property
+    def label(self):
+        if not self.stances:
+            return NO_POSITION
+        label = " and ".join(LABELS.get(s, s) for s in self.stances)
+        if len(self.stances) > 1:
+            label = f"{label}, the same day"
+        return label
+
+    def label_for_sheet(self):
+        """The cell in a spreadsheet: blank when nothing is coded."""
+        if not self.stances:
+            return ""
+        labels = "; ".join(LABELS.get(s, s) for s in self.stances)
+        return f"{labels} ({self.statements})" if self.statements > 1 else labels
+
+    @property
+    def leaning(self):
+        leanings = {Stance.leaning(s) for s in self.stances}
+        return leanings.pop() if len(leanings) == 1 else "between"
 
 
-def live_stances(points):
-    """(point id, party id) → the stance of that party's latest position (one query)."""
-    latest = Position.objects.filter(point__in=points).latest_per_point_and_party()
+EMPTY = Cell()
+STANCE_ORDER = {value: n for n, value in enumerate(Stance.values)}
+
+
+def cells_of(codings):
+    """(point id, party id) → Cell, from ``codings``: anything with point_id,
+    party_id, stance, stated_on and statement_id (live rows or history records)."""
+    latest, statements = {}, {}
+    for coding in codings:
+        key = (coding.point_id, coding.party_id)
+        statements.setdefault(key, set()).add(coding.statement_id)
+        day, stances = latest.get(key, (None, set()))
+        if day is None or coding.stated_on > day:
+            latest[key] = (coding.stated_on, {coding.stance})
+        elif coding.stated_on == day:
+            stances.add(coding.stance)
     return {
-        (point_id, party_id): stance
-        for point_id, party_id, stance in latest.values_list("point_id", "party_id", "stance")
+        key: Cell(
+            tuple(sorted(stances, key=lambda s: STANCE_ORDER.get(s, 99))),
+            len(statements[key]),
+            day,
+        )
+        for key, (day, stances) in latest.items()
     }
+
+
+def live_cells(points, on=None):
+    """(point id, party id) → Cell for ``points``, from the codings of statements
+    said on or before ``on`` (negotiation time) or all of them (one query)."""
+    codings = Position.objects.filter(point__in=points)
+    if on is not None:
+        codings = codings.filter(stated_on__lte=on)
+    return cells_of(
+        codings.values_list(
+            "point_id", "party_id", "stance", "stated_on", "statement_id", named=True
+        ).order_by()
+    )
 
 
 def filtered_points(plan, filters=None):
@@ -100,7 +159,7 @@ def filtered_points(plan, filters=None):
     points = plan.points.select_related("component").order_by("number")
     filters = filters or {}
     if filters.get("topic"):
-        points = points.filter(topic=filters["topic"])
+        points = points.filter(topics=filters["topic"])
     if filters.get("status"):
         points = points.filter(status=filters["status"])
     if filters.get("component"):
@@ -108,33 +167,44 @@ def filtered_points(plan, filters=None):
     return points
 
 
-def cell_html(point_id, party, stance, url="", swap=False):
+def cell_html(point_id, party, cell, url="", swap=False):
     """One stance cell: the only place a cell's markup is written.
 
-    ``url`` links the cell to its panel (the live matrix); ``swap`` marks it
-    as an htmx out-of-band replacement for the cell in the grid. Built as a string,
-    not a template: a plan at 50 parties × 300 points has 15,000 cells.
+    ``cell`` is a Cell; ``url`` links the cell to its panel (the live
+    matrix); ``swap`` marks it as an htmx out-of-band replacement for the
+    cell in the grid. Built as a string, not a template: a plan at 50
+    parties × 300 points has 15,000 cells.
     """
-    key = str(stance or "")
+    key = cell.key
     css = escape(key or "none")
-    label = escape(LABELS.get(key, key) if key else NO_POSITION)
+    lean = escape(cell.leaning) if key else "none"
+    count = cell.statements
+    label = escape(cell.label)
+    if count > 1:
+        label = f"{label} ({count:d} statements)"
     party_label = escape(party.short_name)
-    mark = f'<span class="stance stance-{css}">{label if key else "–"}</span>'
+    text = escape(LABELS.get(key, "Mixed")) if key else "–"
+    more = f'<sup class="n" aria-hidden="true">{count:d}</sup>' if count > 1 else ""
+    mark = f'<span class="stance stance-{css} lean-{lean}">{text}</span>{more}'
     title = ""
     if url:
         mark = f'<a href="{escape(url)}" aria-label="{party_label}: {label}">{mark}</a>'
     else:
         title = f' title="{party_label}: {label}"'
     swapped = ' flash" hx-swap-oob="outerHTML' if swap else ""
-    return f'<td id="c{point_id:d}-{party.pk:d}" class="m m-{css}{swapped}"{title}>{mark}</td>'
+    return (
+        f'<td id="c{point_id:d}-{party.pk:d}" class="m m-{css} lean-{lean}{swapped}"{title}>'
+        f"{mark}</td>"
+    )
 
 
 @dataclass
 class StanceTable:
     """Points × parties of one plan, each cell the party's latest stance then.
 
-    ``stances`` maps (point id, party id) to a stance value. ``moment`` is
-    None for the live table, else the time it was read as of.
+    ``stances`` maps (point id, party id) to a Cell. ``moment`` is None for
+    the live table, else the record time it was read as of; ``on`` is the
+    negotiation day it shows (statements said by then), or None for today.
     """
 
     plan: Plan
@@ -142,19 +212,21 @@ class StanceTable:
     parties: list
     stances: dict
     moment: datetime.datetime | None = None
+    on: datetime.date | None = None
     cell_url: str = ""
     window: Window = field(default_factory=Window)
     _rows: list | None = field(default=None, repr=False)
 
     @classmethod
-    def live(cls, plan, filters=None, parties=None, cell_url=""):
-        """The current table; ``parties`` defaults to those with a stance on the plan."""
+    def live(cls, plan, filters=None, parties=None, cell_url="", on=None):
+        """The current table, or as the negotiation stood ``on`` a day (statements
+        said by then); ``parties`` defaults to those with a stance on the plan."""
         points = filtered_points(plan, filters)
-        stances = live_stances(points)
+        stances = live_cells(points, on)
         points = list(points)
         if parties is None:
             parties = list(Party.objects.filter(pk__in={party for _, party in stances}))
-        return cls(plan, points, parties, stances, cell_url=cell_url)
+        return cls(plan, points, parties, stances, on=on, cell_url=cell_url)
 
     @classmethod
     def as_of(cls, plan, moment, all_parties=False):
@@ -176,16 +248,16 @@ class StanceTable:
         # Only what a cell needs: thousands of full Position instances cost
         # more than the query that finds them.
         positions = Position.history.at(moment, point_id__in=[p.pk for p in points]).values_list(
-            "id", "point_id", "party_id", "stance", "stated_on", named=True
+            "point_id", "party_id", "stance", "stated_on", "statement_id", named=True
         )
-        stances = {key: p.stance for key, p in latest_of(positions).items()}
+        stances = cells_of(positions)
         wanted = {} if all_parties else {"id__in": {party for _, party in stances}}
         parties = instances(Party.history.at(moment, **wanted))
         parties.sort(key=lambda p: (p.order, p.name))
         return cls(plan, points, parties, stances, moment=moment)
 
-    def stance(self, point, party):
-        return self.stances.get((point.pk, party.pk), "")
+    def cell(self, point, party):
+        return self.stances.get((point.pk, party.pk), EMPTY)
 
     def cells(self, point):
         """One row's cells as HTML, drawn once per point."""
@@ -195,7 +267,7 @@ class StanceTable:
                 cell_html(
                     point.pk,
                     party,
-                    self.stances.get((point.pk, party.pk), ""),
+                    self.stances.get((point.pk, party.pk), EMPTY),
                     f"{url}{point.pk:d}/{party.pk:d}/" if url else "",
                 )
                 for party in self.parties
@@ -241,16 +313,15 @@ class StanceTable:
 
     def spreadsheet(self):
         """A header, then one row per point with each party's stance label (for CSV)."""
-        yield ["Point", "Title", "Topic", "Status", "Component", *(p.name for p in self.parties)]
+        yield ["Point", "Title", "Status", "Component", *(p.name for p in self.parties)]
         for point in self.points:
             component = point.component
             yield [
                 point.number,
                 point.title,
-                point.get_topic_display(),
                 point.get_status_display(),
                 f"{component.number}. {component.title}" if component else "",
-                *(LABELS.get(self.stance(point, party), "") for party in self.parties),
+                *(self.cell(point, party).label_for_sheet() for party in self.parties),
             ]
 
 
@@ -258,9 +329,9 @@ def cell_swap(point, party):
     """The matrix cell of ``party`` on ``point`` as an htmx out-of-band swap."""
     from django.urls import reverse
 
-    stance = live_stances(Point.objects.filter(pk=point.pk)).get((point.pk, party.pk), "")
+    cell = live_cells(Point.objects.filter(pk=point.pk)).get((point.pk, party.pk), EMPTY)
     url = reverse("matrix_cell", args=[point.pk, party.pk])
-    return mark_safe(cell_html(point.pk, party, stance, url, swap=True))  # noqa: S308
+    return mark_safe(cell_html(point.pk, party, cell, url, swap=True))  # noqa: S308
 
 
 def table_key(layout, marker, *key):

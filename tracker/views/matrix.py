@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import history, stances
 from ..editing import save_position
-from ..filters import AsOfForm, MatrixFilterForm, requested_plan
+from ..filters import AsOfForm, MatrixFilterForm, negotiation_day, requested_plan
 from ..forms import PositionForm
 from ..models import Party, Point, Stance
 from ..stances import StanceTable, default_plan
@@ -21,6 +21,7 @@ def matrix(request):
     plan = requested_plan(request.GET, default=default_plan)
     if "as_of" in request.GET:
         return matrix_as_of(request, plan.slug)
+    on = negotiation_day(request.GET)
     data = request.GET.copy()
     data["plan"] = plan.slug
     form = MatrixFilterForm(data, plan=plan)
@@ -30,14 +31,16 @@ def matrix(request):
 
     def table():  # drawn only when no current drawing is kept
         parties = list(Party.objects.only("pk", "slug", "name", "short_name"))
-        return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"))
+        return StanceTable.live(
+            plan, filters, parties=parties, cell_url=reverse("matrix"), on=on
+        )
 
     filter_key = form.data.urlencode() if filters else ""
     window = stances.row_window(request)
     drawn = stances.rendered(request, "matrix", table, plan.pk, filter_key, window=window)
     if window.fragment:
         return HttpResponse(drawn)
-    context = {"plan": plan, "form": form, "table": drawn, "stance_choices": Stance}
+    context = {"plan": plan, "form": form, "table": drawn, "on": on, "stance_choices": Stance}
     return render(request, "tracker/matrix.html", context)
 
 
@@ -65,7 +68,9 @@ def matrix_as_of(request, plan_slug):
 
 
 def cell_context(point, party, form):
-    positions = point.positions.filter(party=party).select_related("party", "speaker", "source")
+    positions = point.positions.filter(party=party).select_related(
+        "party", "statement__speaker", "provision"
+    )
     return {
         "point": point,
         "party": party,
