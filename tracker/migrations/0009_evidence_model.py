@@ -1235,7 +1235,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('precision__in', ['day', 'week', 'month']), ('said_until__isnull', True)), models.Q(('precision', 'range'), ('said_until__gte', models.F('said_on'))), _connector='OR'), name='tracker_statement_range_has_end'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('precision__in', ['day', 'week', 'month']), ('said_until__isnull', True)), models.Q(('precision', 'range'), ('said_until__gte', models.F('said_on')), ('said_until__isnull', False)), _connector='OR'), name='tracker_statement_range_has_end'),
         ),
         migrations.AddConstraint(
             model_name='statement',

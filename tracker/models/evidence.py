@@ -124,7 +124,11 @@ class Statement(Tracked):
             ),
             models.CheckConstraint(
                 condition=Q(said_until__isnull=True, precision__in=["day", "week", "month"])
-                | Q(said_until__gte=models.F("said_on"), precision="range"),
+                | Q(
+                    said_until__isnull=False,
+                    said_until__gte=models.F("said_on"),
+                    precision="range",
+                ),
                 name="tracker_statement_range_has_end",
             ),
             models.CheckConstraint(
