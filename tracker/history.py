@@ -29,8 +29,6 @@ from .models import (
     ChangeMarker,
     Component,
     EditConflict,
-    Event,
-    Party,
     Plan,
     Point,
     Position,
@@ -354,21 +352,39 @@ def display(f, record, names):
     return str(value)
 
 
-def parties_history():
-    """The table simple-history keeps an event's parties in, one row per party per version."""
-    return Event.history.model._meta.get_field("historicalevent_parties").related_model
+def m2m_history(model, field):
+    """The table simple-history keeps ``field``'s rows in: one per related object per version."""
+    name = f"historical{model._meta.model_name}_{field.name}"
+    return model.history.model._meta.get_field(name).related_model
+
+
+def m2m_ids(model, records):
+    """{field name: {history id: ids of the related objects}} for ``records`` (one query per
+    many-to-many field with history)."""
+    result = {}
+    for m2m in m2m_fields(model):
+        target = m2m.m2m_reverse_name()
+        sets = {record.history_id: set() for record in records}
+        rows = m2m_history(model, m2m).objects.filter(history__in=[r.history_id for r in records])
+        for history_id, pk in rows.values_list("history_id", f"{target}_id"):
+            sets[history_id].add(pk)
+        result[m2m.name] = sets
+    return result
 
 
 def m2m_names(model, records):
-    """For models with many-to-many history (events' parties): names per record."""
-    if model is not Event:
-        return {}
-    through = parties_history()
-    rows = through.objects.filter(history__in=records).select_related("party")
-    names = {record.history_id: set() for record in records}
-    for row in rows:
-        label = str(row.party) if row.party_id and row.party else f"party #{row.party_id}"
-        names[row.history_id].add(label)
+    """{field name: {history id: names of the related objects}} (one query per field, and
+    one per related model for the names)."""
+    names = {}
+    for name, sets in m2m_ids(model, records).items():
+        target = model._meta.get_field(name).related_model
+        wanted = set().union(*sets.values()) if sets else set()
+        known = {obj.pk: str(obj) for obj in target.objects.filter(pk__in=wanted)}
+        label = target._meta.verbose_name
+        names[name] = {
+            history_id: {known.get(pk, f"{label} #{pk}") for pk in ids}
+            for history_id, ids in sets.items()
+        }
     return names
 
 
@@ -394,8 +410,7 @@ def compare(model, older, newer):
         else:
             change.html = arrow(old, new)
         result.changes.append(change)
-    if model is Event:
-        result.changes += m2m_changes(model, older, newer)
+    result.changes += m2m_changes(model, older, newer)
     return result
 
 
@@ -408,12 +423,15 @@ def arrow(old, new):
 
 
 def m2m_changes(model, older, newer):
-    names = m2m_names(model, [r for r in (older, newer) if r is not None])
-    old = ", ".join(sorted(names.get(older.history_id, ()))) if older is not None else ""
-    new = ", ".join(sorted(names[newer.history_id]))
-    if old == new:
-        return []
-    return [FieldChange("parties", "Parties", old, new, arrow(old, new))]
+    changes = []
+    records = [r for r in (older, newer) if r is not None]
+    for name, sets in m2m_names(model, records).items():
+        old = ", ".join(sorted(sets.get(older.history_id, ()))) if older is not None else ""
+        new = ", ".join(sorted(sets[newer.history_id]))
+        if old != new:
+            label = str(model._meta.get_field(name).verbose_name).capitalize()
+            changes.append(FieldChange(name, label, old, new, arrow(old, new)))
+    return changes
 
 
 def fields_changed(model, records, previous):
@@ -430,26 +448,17 @@ def fields_changed(model, records, previous):
         for record in records
         if record.history_type == "~" and previous.get(record.history_id) is not None
     ]
-    party_sets = m2m_party_ids([r for pair in pairs for r in pair]) if model is Event else {}
+    related = m2m_ids(model, [r for pair in pairs for r in pair]) if pairs else {}
     result = {}
     for record, before in pairs:
         changed = record.diff_against(before, included_fields=names).changed_fields
         changed = sorted(changed, key=names.index)
         found = [labels[name] for name in changed]
-        if model is Event and party_sets[record.history_id] != party_sets[before.history_id]:
-            found.append("parties")
+        for name, sets in related.items():
+            if sets[record.history_id] != sets[before.history_id]:
+                found.append(str(model._meta.get_field(name).verbose_name))
         result[record.history_id] = found
     return result
-
-
-def m2m_party_ids(records):
-    """Each event record's party ids, by history id (one query)."""
-    through = parties_history()
-    sets = {record.history_id: set() for record in records}
-    rows = through.objects.filter(history__in=[r.history_id for r in records])
-    for history_id, party_id in rows.values_list("history_id", "party_id"):
-        sets[history_id].add(party_id)
-    return sets
 
 
 def name_fields_changed(model, versions):
@@ -632,9 +641,13 @@ def check_unchanged(model, record, current, expected_version, values, keep):
             "It is shown as deleted now: restore a version again to bring it back."
         )
     mine = {f.name: values[f.attname] for f in content_fields(model) if f.name not in set(keep)}
+    recorded = m2m_ids(model, [record])
     for f in m2m_fields(model):
         if f.name not in keep:
-            mine[f.name] = recorded_related(model, record)
+            wanted = recorded[f.name][record.history_id]
+            mine[f.name] = set(
+                f.related_model.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+            )
     raise RestoreConflict(merge(current, expected_version, mine))
 
 
@@ -660,22 +673,20 @@ def validate(obj):
         raise RestoreRefused(f"This version clashes with the current data: {messages}") from error
 
 
-def recorded_related(model, record):
-    """The parties an event's ``record`` lists that still exist."""
-    through = parties_history()
-    wanted = set(through.objects.filter(history=record).values_list("party_id", flat=True))
-    return set(Party.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-
-
 def restore_m2m(model, record, obj):
-    if model is not Event:
-        return []
-    through = parties_history()
-    wanted = set(through.objects.filter(history=record).values_list("party_id", flat=True))
-    existing = recorded_related(model, record)
-    if set(obj.parties.values_list("pk", flat=True)) != existing:
-        obj.parties.set(existing)
-    return [f"party #{pk}: no longer exists, left out" for pk in sorted(wanted - existing)]
+    """Give ``obj`` the related objects ``record`` lists that still exist; say which are gone."""
+    gone = []
+    for name, sets in m2m_ids(model, [record]).items():
+        field = model._meta.get_field(name)
+        wanted = sets[record.history_id]
+        existing = set(
+            field.related_model.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        )
+        if set(getattr(obj, name).values_list("pk", flat=True)) != existing:
+            getattr(obj, name).set(existing)
+        label = field.related_model._meta.verbose_name
+        gone += [f"{label} #{pk}: no longer exists, left out" for pk in sorted(wanted - existing)]
+    return gone
 
 
 # --- as of a moment -------------------------------------------------------------------
