@@ -71,11 +71,11 @@ def test_a_diff_marks_inserted_and_deleted_words(analyst_client, analyst, point)
 
 
 def test_a_diff_shows_a_stance_change_by_its_labels(analyst_client, analyst, position):
-    edit(position, analyst, "", stance="conditional")
+    edit(position, analyst, "", stance="opposes")
     newest = position.history.first()
     response = analyst_client.get(history_url(position), {"b": newest.history_id})
     changes = {c.name: c for c in response.context["comparison"].changes}
-    assert str(changes["stance"].html) == "Supports → Conditional"
+    assert str(changes["stance"].html) == "Supports → Opposes"
 
 
 def test_a_diff_names_related_objects_instead_of_ids(

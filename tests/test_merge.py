@@ -118,7 +118,7 @@ KINDS = {
     "position": (
         lambda c: reverse("position_edit", args=[c["position"].uid]),
         {"summary": "Wants Ukraine to leave Donbas first."},
-        {"quote": "The outline could be a basis."},
+        {"conditions": "Once Ukraine has withdrawn."},
         ("summary", "Wants a withdrawal first.", "Accepts the outline as a basis."),
     ),
 }

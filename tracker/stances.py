@@ -259,6 +259,10 @@ class StanceTable:
     def cell(self, point, party):
         return self.stances.get((point.pk, party.pk), EMPTY)
 
+    def stance(self, point, party):
+        """The cell's stance value: "mixed" for different stances the same day, "" for none."""
+        return self.cell(point, party).key
+
     def cells(self, point):
         """One row's cells as HTML, drawn once per point."""
         url = self.cell_url

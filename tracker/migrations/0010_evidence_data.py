@@ -14,8 +14,13 @@ each historical point row its topic, so earlier versions stay complete.
 """
 
 import uuid
+from collections import namedtuple
 
 from django.db import migrations
+from django.utils import timezone
+
+# When and by whom a record created here counts as made.
+Origin = namedtuple("Origin", "history_date history_user_id")
 
 REASON = "Converted to the evidence model (statements, topics, lineage, authors)"
 
@@ -82,11 +87,14 @@ def topics(apps):
     HistoricalPoint = apps.get_model("tracker", "HistoricalPoint")
     HistoricalTopics = apps.get_model("tracker", "HistoricalPoint_topics")
     Through = Point.topics.through
-    by_slug = {}
+    by_slug, made = {}, []
     for slug, name, category in TOPICS:
-        by_slug[slug], _ = Topic.objects.get_or_create(
+        by_slug[slug], created = Topic.objects.get_or_create(
             slug=slug, defaults={"name": name, "pax_category": category}
         )
+        if created:
+            made.append(by_slug[slug])
+    record(apps, "Topic", made, lambda topic: Origin(timezone.now(), None))
     Through.objects.bulk_create(
         [
             Through(point_id=pk, topic_id=by_slug[t].pk)
@@ -180,7 +188,6 @@ def statements(apps):
     Position = apps.get_model("tracker", "Position")
     Statement = apps.get_model("tracker", "Statement")
     HistoricalPosition = apps.get_model("tracker", "HistoricalPosition")
-    HistoricalStatement = apps.get_model("tracker", "HistoricalStatement")
     HistoricalSources = apps.get_model("tracker", "HistoricalStatement_sources")
     Sources = Statement.sources.through
 
@@ -218,19 +225,19 @@ def statements(apps):
     Sources.objects.bulk_create(
         [
             Sources(statement_id=s.pk, source_id=m[0].source_id)
-            for s, m in zip(made, groups.values())
+            for s, m in zip(made, groups.values(), strict=True)
         ],
         batch_size=1000,
     )
-    for statement, members in zip(made, groups.values()):
+    for statement, members in zip(made, groups.values(), strict=True):
         ids = [p.pk for p in members]
         Position.objects.filter(pk__in=ids).update(statement_id=statement.pk)
         HistoricalPosition.objects.filter(id__in=ids).update(statement_id=statement.pk)
 
     first = first_records(HistoricalPosition, [m[0].pk for m in groups.values()])
-    origin = {s.pk: first.get(m[0].pk) for s, m in zip(made, groups.values())}
+    origin = {s.pk: first.get(m[0].pk) for s, m in zip(made, groups.values(), strict=True)}
     records = record(apps, "Statement", [s for s in made if origin[s.pk]], lambda s: origin[s.pk])
-    source_of = {s.pk: m[0].source_id for s, m in zip(made, groups.values())}
+    source_of = {s.pk: m[0].source_id for s, m in zip(made, groups.values(), strict=True)}
     rows = dict(Sources.objects.values_list("statement_id", "pk"))
     HistoricalSources.objects.bulk_create(
         [
