@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tests.conftest import STATED_ON
 from tracker import history
-from tracker.models import Actor, Change, Component, Event, Party, Plan, Point, Position
+from tracker.models import Actor, Change, Component, Event, Party, Plan, Point, PointLink, Position
 
 from .evidence import coded
 
@@ -127,21 +127,22 @@ def test_the_plan_as_of_now_matches_the_live_plan_after_a_component_comes_back(
 # Actors: a quote's speaker is evidence (PROTECT) --------------------------------------------
 
 
-def test_an_actor_quoted_by_a_position_cannot_be_deleted(analyst_client, putin, position):
+def test_an_actor_quoted_by_a_statement_cannot_be_deleted(analyst_client, putin, position):
     url = reverse("actor_delete", args=[putin.slug])
     page = analyst_client.get(url)
     assert "cannot be deleted while other records refer to it" in page.content.decode()
     before = Change.objects.count()
     response = delete(analyst_client, url, putin.version)
     assert response.status_code == 409
-    assert str(position) in response.content.decode()
+    statement = position.statement
+    assert str(statement) in response.content.decode()
     assert Actor.objects.filter(pk=putin.pk).exists()
-    position.refresh_from_db()
-    assert position.speaker == putin and position.version == 1
+    statement.refresh_from_db()
+    assert statement.speaker == putin and statement.version == 1
     assert Change.objects.count() == before
 
 
-def test_an_actor_no_position_names_is_deleted(analyst_client, putin):
+def test_an_actor_no_statement_names_is_deleted(analyst_client, putin):
     url = reverse("actor_delete", args=[putin.slug])
     assert delete(analyst_client, url, putin.version).status_code == 302
     assert not Actor.objects.filter(pk=putin.pk).exists()
@@ -192,15 +193,17 @@ def test_deleting_points_with_positions_in_bulk_from_the_admin(admin_client_, pl
     assert_history_agrees_with_the_live_data()
 
 
-def test_deleting_a_point_empties_and_records_the_lineage_of_points_derived_from_it(
+def test_deleting_a_point_deletes_and_records_its_lineage_links(
     analyst_client, analyst, plan, point
 ):
     later = Plan.objects.create(slug="geneva", title="Geneva framework", short_title="Geneva")
-    derived = Point.objects.create(plan=later, number=1, title="T", text="t", derived_from=point)
+    derived = Point.objects.create(plan=later, number=1, title="T", text="t")
+    link = PointLink.objects.create(earlier=point, later=derived, plan=later, kind="merged")
     assert delete(analyst_client, point_delete_url(point), point.version).status_code == 302
+    assert not PointLink.objects.filter(pk=link.pk).exists()
+    assert PointLink.history.filter(id=link.pk, history_type="-").get().history_user == analyst
     derived.refresh_from_db()
-    assert derived.derived_from is None and derived.version == 2
-    assert derived.history.first().history_user == analyst
+    assert derived.version == 1
     assert_history_agrees_with_the_live_data()
 
 
@@ -210,17 +213,16 @@ def test_deleting_a_plan_records_everything_it_takes_and_every_link_it_empties(
     later = Plan.objects.create(
         slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
     )
-    derived = Point.objects.create(
-        plan=later, number=1, title="T", text="t", derived_from=position.point
-    )
+    derived = Point.objects.create(plan=later, number=1, title="T", text="t")
+    PointLink.objects.create(earlier=position.point, later=derived, plan=later, kind="same")
     url = reverse("plan_delete", args=[plan.slug])
     body = analyst_client.get(url).content.decode()
     assert "also deletes 1 component" in body and "1 point:" in body and "1 position" in body
     assert delete(analyst_client, url, plan.version).status_code == 302
     later.refresh_from_db()
     derived.refresh_from_db()
-    assert later.derived_from is None and derived.derived_from is None
-    for model in (Plan, Component, Point, Position):
+    assert later.derived_from is None and not derived.earlier_links.exists()
+    for model in (Plan, Component, Point, Position, PointLink):
         deleted = model.history.filter(history_type="-")
         assert deleted.exists()
         assert all(r.history_user == analyst for r in deleted)

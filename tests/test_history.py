@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tracker.models import Change, Component, Event, Party, Point, Position
+from tracker.models import Change, Component, Event, Party, Point, Position, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -145,35 +145,48 @@ def test_restore_brings_back_an_earlier_version_as_a_new_change(analyst_client, 
 
 
 def test_restore_recreates_a_deleted_object_with_its_relations(
-    analyst_client, analyst, position, putin
+    analyst_client, analyst, position, putin, source
 ):
-    pk, uid = position.pk, position.uid
-    position._history_user = analyst
-    position.delete()
-    deletion = Position.history.filter(id=pk).first()
+    statement = position.statement
+    pk, uid = statement.pk, statement.uid
+    statement._history_user = analyst
+    statement.delete()
+    assert not Position.objects.filter(pk=position.pk).exists()  # its codings went with it
+    deletion = Statement.history.filter(id=pk).first()
     response = analyst_client.post(
-        reverse("restore_version", args=["position", pk]),
+        reverse("restore_version", args=["statement", pk]),
         {"version": deletion.history_id, "current": 0},
     )
     assert response.status_code == 302
-    restored = Position.objects.get(pk=pk)
+    restored = Statement.objects.get(pk=pk)
     assert restored.uid == uid
     assert restored.speaker == putin
-    assert restored.history.first().history_type == "+"
+    assert list(restored.sources.all()) == [source]  # many-to-many restored too
+    # recreated ("+"), then its sources set again ("~"), after the deletion
+    assert list(restored.history.values_list("history_type", flat=True)[:3]) == ["~", "+", "-"]
 
 
-def test_restore_reports_a_nullable_relation_that_is_gone(analyst_client, analyst, position, putin):
-    pk = position.pk
-    position.delete()
-    putin.delete()
-    deletion = Position.history.filter(id=pk).first()
+def test_restore_reports_a_nullable_relation_that_is_gone(analyst_client, analyst, position):
+    event = Event.objects.create(
+        slug="bishkek",
+        title="Bishkek",
+        occurred_on=position.stated_on,
+        source=position.statement.sources.get(),
+    )
+    statement = position.statement
+    statement.event = event
+    statement.save()
+    pk = statement.pk
+    statement.delete()
+    event.delete()
+    deletion = Statement.history.filter(id=pk).first()
     response = analyst_client.post(
-        reverse("restore_version", args=["position", pk]),
+        reverse("restore_version", args=["statement", pk]),
         {"version": deletion.history_id, "current": 0},
         follow=True,
     )
-    assert Position.objects.get(pk=pk).speaker is None
-    assert "Not restored: speaker" in response.content.decode()
+    assert Statement.objects.get(pk=pk).event is None
+    assert "Not restored: event" in response.content.decode()
 
 
 def test_restore_refuses_when_a_required_relation_is_gone(analyst_client, analyst, russia):
@@ -250,7 +263,6 @@ def make_versions(point, user, count):
             number=point.number,
             title=f"Title {n}",
             text=f"Text {n}",
-            topic=point.topic,
             status=point.status,
             certainty=point.certainty,
             component_id=point.component_id,
@@ -274,8 +286,9 @@ def test_the_history_page_costs_the_same_at_any_size(
     # count of its versions, one page of versions with users, the two chosen
     # versions, names of related plans and components, user permissions
     # (restore_version), the version before the page's oldest (fields changed),
-    # change marker (ETag)
-    with django_assert_num_queries(12):
+    # the topics of the two chosen versions and of the page's versions, the
+    # chosen topics' names, change marker (ETag)
+    with django_assert_num_queries(14):
         response = analyst_client.get(
             history_url(point), {"a": older.history_id, "b": newest.history_id}
         )

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.conftest import STATED_ON
 from tracker import history
-from tracker.models import Change, Event
+from tracker.models import Change, Event, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,17 @@ def test_a_history_row_names_the_fields_changed_next_to_its_summary(analyst_clie
 
 
 def test_relations_and_choices_count_as_fields(analyst_client, analyst, point, plan):
-    edit(point, analyst, component=None)
+    edit(point, analyst, status="agreed", component=None)
     response = analyst_client.get(reverse("point_history", args=["us-draft", 21]))
-    assert response.context["page"][0].fields_changed == ["topic", "component"]
+    assert response.context["page"][0].fields_changed == ["status", "component"]
+
+
+def test_a_points_topics_count_as_a_field(analyst_client, analyst, point):
+    edit(point, analyst, title="Territory and borders")
+    point._history_user = analyst
+    point.topics.add(Topic.objects.get_or_create(slug="territory", defaults={"name": "T"})[0])
+    response = analyst_client.get(reverse("point_history", args=["us-draft", 21]))
+    assert "topics" in response.context["page"][0].fields_changed
 
 
 def test_a_save_that_changes_nothing_names_nothing(analyst_client, analyst, point):
@@ -105,9 +113,10 @@ def test_named_fields_cost_one_query_per_model_on_the_page(
         edit(russia, analyst, short_name=f"R{n}")
     assert Change.objects.count() > 2 * count
     # session, user, user's own and group permissions (view_change), one page
-    # of changes, the page's point versions with the versions before them,
-    # the same for the party, change marker (ETag)
-    with django_assert_num_queries(8):
+    # of changes, the page's point versions with the versions before them and
+    # their topics, the same for the party and its memberships, change marker
+    # (ETag)
+    with django_assert_num_queries(10):
         response = analyst_client.get(reverse("recent_changes"), {"user": "anna"})
     assert {c.model for c in response.context["changes"]} == {"point", "party"}
     assert all(c.fields_changed for c in response.context["changes"])

@@ -363,7 +363,7 @@ def m2m_ids(model, records):
     many-to-many field with history)."""
     result = {}
     for m2m in m2m_fields(model):
-        target = m2m.m2m_reverse_name()
+        target = m2m.m2m_reverse_field_name()
         sets = {record.history_id: set() for record in records}
         rows = m2m_history(model, m2m).objects.filter(history__in=[r.history_id for r in records])
         for history_id, pk in rows.values_list("history_id", f"{target}_id"):
@@ -439,9 +439,10 @@ def fields_changed(model, records, previous):
 
     ``previous`` maps a record's history id to the version just before it.
     Only changes ("~") get a list; the comparison reads no relation, so it
-    costs no query (but one for an event's parties).
+    costs no query (but one per many-to-many field). Fields nobody edits (a
+    coding's copy of its statement's date, who coded it) are not listed.
     """
-    names = [f.name for f in content_fields(model)]
+    names = [f.name for f in content_fields(model) if f.editable]
     labels = {f.name: str(f.verbose_name) for f in content_fields(model)}
     pairs = [
         (record, previous.get(record.history_id))
