@@ -286,8 +286,8 @@ def test_the_history_page_costs_the_same_at_any_size(
     # count of its versions, one page of versions with users, the two chosen
     # versions, names of related plans and components, user permissions
     # (restore_version), the version before the page's oldest (fields changed),
-    # the topics of the two chosen versions and of the page's versions, the
-    # chosen topics' names, change marker (ETag)
+    # the topics of the two chosen versions and of the page's versions (the
+    # point has none, so no topic names are read), change marker (ETag)
     with django_assert_num_queries(14):
         response = analyst_client.get(
             history_url(point), {"a": older.history_id, "b": newest.history_id}
