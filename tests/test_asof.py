@@ -75,12 +75,12 @@ def test_the_plan_as_of_a_moment_renders_each_cell_with_its_stance(
         source=position.statement.sources.first(),
     )
     backdate()
-    position.stance = "conditional"
+    position.stance, position.conditions = "conditional", "If Ukraine withdraws first."
     position.save_checked(position.version, user=analyst)
     body = client.get(plan_url(plan, "2025-11-21")).content.decode()
     row = body.split('<td class="num">21</td>')[1].split("</tr>")[0]
-    assert '<span class="stance stance-supports">Supports</span>' in row
-    assert '<span class="stance stance-opposes">Opposes</span>' in row
+    assert '<span class="stance stance-supports lean-for">Supports</span>' in row
+    assert '<span class="stance stance-opposes lean-against">Opposes</span>' in row
     assert "2025" not in row and "conditional" not in row.lower()
 
 
@@ -130,7 +130,7 @@ def test_the_matrix_as_of_shows_the_stances_of_then(
     client, analyst, plan, point, position, ukraine
 ):
     backdate()
-    position.stance = "conditional"
+    position.stance, position.conditions = "conditional", "If Ukraine withdraws first."
     position.save_checked(position.version, user=analyst)
     response = client.get(reverse("matrix"), {"plan": plan.slug, "as_of": "2025-11-21"})
     assert response.status_code == 200
