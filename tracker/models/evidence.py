@@ -179,10 +179,14 @@ class Statement(Tracked):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The codings carry the party and the date for the matrix's index.
-        self.positions.exclude(party=self.party_id, stated_on=self.said_on).update(
-            party=self.party_id, stated_on=self.said_on
-        )
+        # The codings carry the party and the date for the matrix's index:
+        # each one that differs is saved again, so its history has them too.
+        stale = self.positions.exclude(party=self.party_id, stated_on=self.said_on)
+        for coding in stale.select_related("statement"):
+            coding.statement = self
+            coding.save_recorded(
+                "Its statement's party or date changed", getattr(self, "_history_user", None)
+            )
 
 
 class Translation(Tracked):
