@@ -20,16 +20,17 @@ def compare(request):
     # Whatever the query leaves out (all of it on a first visit) comes from the default.
     data = {**comparison.default_comparison(plans), **request.GET.dict()}
     form = filters.CompareForm(data or None, plans=plans)
-    rows, selected, status = [], [], 200
+    rows, selected, lineage, status = [], [], [], 200
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["selected"]
         rows = comparison.compare_plans(selected)
+        lineage = comparison.lineage_tables(rows, selected)
         if form.cleaned_data["party"]:
             comparison.mark_conflicts(rows, form.cleaned_data["party"], selected)
         rows = comparison.filter_rows(rows, **form.cleaned_data)
     elif form.is_bound:
         status = 400
-    context = {"form": form, "plans": selected, "rows": rows}
+    context = {"form": form, "plans": selected, "rows": rows, "lineage": lineage}
     return render(request, "tracker/compare.html", context, status=status)
 
 
