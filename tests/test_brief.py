@@ -201,7 +201,7 @@ def test_on_the_seed_russia_s_brief_covers_every_point_with_its_quotes(client):
     response = client.get("/parties/russia/brief/")
     plans = response.context["plans"]
     assert sum(len(brief.rows) for brief in plans) == Point.objects.count()
-    stated = {point.pk for brief in plans for point, position in brief.rows if position}
+    stated = {point.pk for brief in plans for point, _, positions in brief.rows if positions}
     assert stated == set(
         Position.objects.filter(party__slug="russia", point__isnull=False).values_list(
             "point", flat=True

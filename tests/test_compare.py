@@ -377,6 +377,15 @@ def test_on_the_seed_it_shows_where_russia_conflicts_with_the_framework(client, 
     )
 
 
+def test_on_the_seed_the_lineage_says_what_became_of_the_draft_s_points_in_geneva(client, seed):
+    response = client.get("/compare/?a=us-28-point-plan&b=geneva-framework")
+    [table] = response.context["lineage"]
+    links = [link for entry in table.entries for link in entry.links]
+    assert {"merged", "dropped"} & {link.kind for link in links}
+    assert any(link.source for link in links), "each kind of change on a source"
+    assert 'id="lineage"' in response.content.decode()
+
+
 def test_a_query_naming_only_a_party_compares_the_default_plans(client, seed):
     response = client.get("/compare/?party=russia&conflicts=1")
     assert response.status_code == 200

@@ -202,6 +202,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
     client, record, plan, territorial, django_assert_num_queries
 ):
     populate(plan, parties=1, points=3)
+    said(territorial[0].party, statement_summary="Talks go on.")  # a word beginning with t
     url = "/search/?q=t"
     # change marker (ETag), the topics, points and their topics, positions and their
     # statements' sources, statements, their sources, their translations, sources,
