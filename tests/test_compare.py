@@ -1,13 +1,22 @@
 """Compare plan versions: rows aligned by lineage, word diffs and row marks."""
 
+import datetime
+
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import populate
+from tests.evidence import coded
+from tests.seeding import load_seed
 from tracker.analysis.compare import compare_plans
-from tracker.models import Component, Plan, Point, Position
+from tracker.models import Component, Plan, Point, PointLink, Source
 
 pytestmark = pytest.mark.django_db
+
+
+def link(earlier, later, kind="revised", *, plan=None, source=None, note=""):
+    return PointLink.objects.create(
+        earlier=earlier, later=later, plan=plan or later.plan, kind=kind, source=source, note=note
+    )
 
 
 @pytest.fixture
@@ -23,38 +32,44 @@ def versions(plan, component, point):
     dropped = Point.objects.create(plan=plan, number=7, title="NATO", text="No NATO.")
     e3 = Plan.objects.create(slug="e3", title="E3", short_title="E3", derived_from=plan)
     e3_territory = Point.objects.create(
-        plan=e3, number=21, title="Territory", text="Talks start from the line.", derived_from=point
+        plan=e3, number=21, title="Territory", text="Talks start from the line."
     )
+    link(point, e3_territory)
     geneva = Plan.objects.create(slug="geneva", title="Geneva", short_title="Geneva")
     g_one = Component.objects.create(plan=geneva, number=1, title="Peace framework")
     g_three = Component.objects.create(plan=geneva, number=3, title="Guarantees")
-    Point.objects.create(
-        plan=geneva,
-        number=1,
-        title="Sovereignty",
-        text="Ukraine is sovereign.",
-        derived_from=kept,
-        component=g_one,
+    link(
+        kept,
+        Point.objects.create(
+            plan=geneva,
+            number=1,
+            title="Sovereignty",
+            text="Ukraine is sovereign.",
+            component=g_one,
+        ),
+        "same",
     )
-    Point.objects.create(
-        plan=geneva,
-        number=6,
-        title="Army cap",
-        text="At most 600,000.",
-        derived_from=moved,
-        component=g_three,
+    link(
+        moved,
+        Point.objects.create(
+            plan=geneva, number=6, title="Army cap", text="At most 600,000.", component=g_three
+        ),
+        "same",
     )
-    Point.objects.create(
-        plan=geneva,
-        number=21,
-        title="Territory (bracketed)",
-        text="Talks start from the line of contact.",
-        derived_from=e3_territory,
-        component=g_one,
-        status="leaders",
+    link(
+        e3_territory,
+        Point.objects.create(
+            plan=geneva,
+            number=21,
+            title="Territory (bracketed)",
+            text="Talks start from the line of contact.",
+            component=g_one,
+            status="leaders",
+        ),
     )
-    Point.objects.create(
-        plan=geneva, number=7, title="NATO", text="x", derived_from=dropped, status="removed"
+    link(
+        dropped,
+        Point.objects.create(plan=geneva, number=7, title="NATO", text="x", status="removed"),
     )
     Point.objects.create(plan=geneva, number=30, title="New guarantee", text="Article 5-like.")
     return plan, e3, geneva
@@ -197,14 +212,7 @@ def test_it_shows_a_party_s_positions_and_conflicts(client, versions, position, 
 def test_opposing_a_point_the_framework_keeps_is_a_conflict(versions, russia, source):
     us, _, geneva = versions
     kept = us.points.get(number=1)
-    Position.objects.create(
-        party=russia,
-        point=kept,
-        stance="opposes",
-        summary="No.",
-        stated_on="2025-11-20",
-        source=source,
-    )
+    coded(russia, "opposes", point=kept, stated_on=datetime.date(2025, 11, 20), source=source)
     from tracker.analysis.compare import mark_conflicts
 
     rows = compare_plans([us, geneva])
@@ -215,18 +223,105 @@ def test_opposing_a_point_the_framework_keeps_is_a_conflict(versions, russia, so
 
 
 def test_the_page_costs_the_same_queries_at_two_sizes(
-    client, versions, russia, django_assert_num_queries
+    client, versions, russia, position, django_assert_num_queries
 ):
     us, _, geneva = versions
     url = "/compare/?a=us-draft&b=geneva&c=e3&party=russia&changed=1"
     populate(us, parties=1, points=2)
-    # change marker (ETag), plans, party (form validation), parties (the select), lineage
-    # of every point, the compared plans' points with components, the party's positions
-    with django_assert_num_queries(7):
+    # change marker (ETag), plans, party (form validation), parties (the select), the
+    # lineage graph, the compared plans' points with components, the lineage records
+    # between them with sources, the party's positions with speakers, their sources
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     populate(geneva, parties=5, points=40, positions_per_cell=2)
-    with django_assert_num_queries(7):
+    grown = geneva.points.filter(title__startswith="Point")
+    for earlier, later in zip(us.points.filter(title__startswith="Point"), grown, strict=False):
+        link(earlier, later, "merged")
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_points_merged_into_one_share_a_row_marked_merged(versions, plan):
+    us, _, geneva = versions
+    four = Point.objects.create(plan=us, number=4, title="Guarantees", text="Guarantees.")
+    eight = Point.objects.create(plan=us, number=8, title="Air defence", text="Jets.")
+    merged = Point.objects.create(plan=geneva, number=4, title="Security", text="Both.")
+    link(four, merged, "merged")
+    link(eight, merged, "merged")
+    rows = compare_plans([us, geneva])
+    [row] = [row for row in rows if merged in row.cells[1].points]
+    assert [p.number for p in row.cells[0].points] == [4, 8]
+    assert row.marks == ["merged", "changed"]
+    assert row.changed
+
+
+def test_a_point_recorded_as_dropped_is_removed_even_from_a_partial_text(versions, source):
+    us, e3, _ = versions
+    e3.all_points_known = False
+    kept = us.points.get(number=1)
+    link(kept, None, "dropped", plan=e3, source=source)
+    marks = marks_by_number(compare_plans([us, e3]))
+    assert marks[1] == ["removed"]
+    assert marks[6] == ["unreported"]
+
+
+def test_a_point_moved_to_another_track_is_marked_moved(versions):
+    us, _, geneva = versions
+    nato = us.points.get(number=7)
+    PointLink.objects.filter(earlier=nato).delete()
+    geneva.points.filter(number=7).delete()
+    link(nato, None, "moved", plan=geneva, note="To a separate U.S.–Russia track.")
+    assert marks_by_number(compare_plans([us, geneva]))[7] == ["moved"]
+
+
+@pytest.fixture
+def lineage(versions, source):
+    """Geneva merges U.S. points 3 and 4, drops 8 and moves 9, each on a source."""
+    us, _, geneva = versions
+    framework = Source.objects.create(
+        slug="ft-geneva",
+        title="What the Geneva framework keeps",
+        publisher="Financial Times",
+        url="https://www.ft.com/content/geneva",
+    )
+    three = Point.objects.create(plan=us, number=3, title="Non-aggression", text="a")
+    four = Point.objects.create(plan=us, number=4, title="Dialogue", text="b")
+    eight = Point.objects.create(plan=us, number=8, title="Jets in Poland", text="c")
+    nine = Point.objects.create(plan=us, number=9, title="Frozen assets", text="d")
+    merged = Point.objects.create(plan=geneva, number=3, title="Security dialogue", text="ab")
+    link(three, merged, "merged", source=framework, note="Folded into one point.")
+    link(four, merged, "merged", source=framework)
+    link(eight, None, "dropped", plan=geneva, source=source, note="Not in the framework.")
+    link(nine, None, "moved", plan=geneva, source=framework, note="To a separate track.")
+    return us, geneva, framework
+
+
+def test_the_lineage_table_says_what_became_of_each_point_and_on_what_source(client, lineage):
+    us, geneva, framework = lineage
+    response = client.get("/compare/?a=us-draft&b=geneva")
+    [table] = response.context["lineage"]
+    assert (table.earlier, table.later) == (us, geneva)
+    by_number = {entry.point.number: entry.links for entry in table.entries}
+    assert [(link.kind, link.later.number) for link in by_number[3]] == [("merged", 3)]
+    assert [(link.kind, link.later.number) for link in by_number[4]] == [("merged", 3)]
+    assert [(link.kind, link.later) for link in by_number[8]] == [("dropped", None)]
+    assert [link.kind for link in by_number[9]] == ["moved"]
+    assert [link.kind for link in by_number[21]] == [], "21 reached Geneva through E3"
+    assert dict(table.tally)["Merged into"] == 2
+    body = response.content.decode()
+    section = body[body.index('id="lineage"') :]
+    assert "From US 28 to Geneva: what became of each point" in section
+    row = section[section.index("3. Non-aggression") :].split("</tr>")[0]
+    assert "Merged into" in row and "3. Security dialogue" in row
+    assert framework.get_absolute_url() in row and "Folded into one point." in row
+    assert 'href="https://www.ft.com/content/geneva"' in row
+    row = section[section.index("8. Jets in Poland") :].split("</tr>")[0]
+    assert "Dropped" in row and "no later point" in row and "Not in the framework." in row
+    assert "Moved to another track" in section
+
+
+def test_the_compare_page_is_in_the_navigation(client, db):
+    assert 'href="/compare/"' in client.get("/compare/").content.decode()
 
 
 # The seed: which points changed between the 28-point draft and the Geneva framework,
@@ -235,7 +330,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
 
 @pytest.fixture
 def seed(db):
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
 
 
 def test_by_default_it_compares_the_us_draft_with_the_newest_plan_derived_from_it(client, seed):
@@ -280,6 +375,15 @@ def test_on_the_seed_it_shows_where_russia_conflicts_with_the_framework(client, 
     assert "Conflict:</strong> supports a version the framework changes" in (
         response.content.decode()
     )
+
+
+def test_on_the_seed_the_lineage_says_what_became_of_the_draft_s_points_in_geneva(client, seed):
+    response = client.get("/compare/?a=us-28-point-plan&b=geneva-framework")
+    [table] = response.context["lineage"]
+    links = [link for entry in table.entries for link in entry.links]
+    assert {"merged", "dropped"} & {link.kind for link in links}
+    assert any(link.source for link in links), "each kind of change on a source"
+    assert 'id="lineage"' in response.content.decode()
 
 
 def test_a_query_naming_only_a_party_compares_the_default_plans(client, seed):

@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils.html import escape
 
 from tests.conftest import STATED_ON, populate
-from tracker.models import Event, Position
+from tests.evidence import coded, said
+from tests.seeding import load_seed
+from tracker.models import Event, PointStatus, Statement, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,15 @@ def record(position, russia, ukraine, source, point):
         slug="bishkek", title="CSTO summit", occurred_on=STATED_ON, source=source
     )
     summit.parties.add(russia)
-    reply = Position.objects.create(
-        party=ukraine,
+    reply = coded(
+        ukraine,
+        "opposes",
         plan=point.plan,
-        stance="opposes",
         summary="Ukraine objects",
         stated_on=STATED_ON - datetime.timedelta(days=6),
         source=source,
-    )
+    ).statement
+    point.topics.add(Topic.objects.get(slug="territory"))
     return talks, summit, reply
 
 
@@ -41,21 +43,26 @@ def test_it_merges_events_and_positions_in_date_order(client, record, position):
     talks, summit, reply = record
     response = client.get("/timeline/")
     assert response.status_code == 200
-    assert [entry.item for entry in response.context["entries"]] == [reply, talks, summit, position]
+    assert [entry.item for entry in response.context["entries"]] == [
+        reply,
+        talks,
+        summit,
+        position.statement,
+    ]
     body = response.content.decode()
-    assert position.source.get_absolute_url() in body
+    assert position.statement.sources.get().get_absolute_url() in body
     assert body.index("Talks in Geneva") < body.index("CSTO summit")
 
 
 def test_it_filters_by_party(client, record, position):
     talks, summit, reply = record
     entries = client.get("/timeline/?party=russia").context["entries"]
-    assert [entry.item for entry in entries] == [summit, position]
+    assert [entry.item for entry in entries] == [summit, position.statement]
 
 
 def test_it_filters_by_topic_listing_positions_on_points_of_that_topic(client, record, position):
     entries = client.get("/timeline/?topic=territory").context["entries"]
-    assert [entry.item for entry in entries] == [position]
+    assert [entry.item for entry in entries] == [position.statement]
     assert not client.get("/timeline/?topic=nuclear").context["entries"]
 
 
@@ -109,28 +116,31 @@ def test_an_empty_timeline_has_no_chart(client, db):
 
 
 def test_the_page_costs_the_same_queries_at_two_sizes(
-    client, record, plan, django_assert_num_queries
+    client, record, plan, point, russia, source, django_assert_num_queries
 ):
     populate(plan, parties=1, points=2)
+    step = PointStatus.objects.create(point=point, status="agreed", on=STATED_ON, source=source)
+    step.agreed_by.add(russia)
     url = "/timeline/?party=russia&topic=territory&start=2025-01-01"
-    # the change marker (ETag), then filtered: party (form validation), positions with
-    # subjects, parties for the select (events carry no topic, so none are read);
-    # unfiltered: positions, events, parties of those events (prefetch), parties for
-    # the select, and no validation query
-    with django_assert_num_queries(4):
+    # the change marker (ETag), then filtered: party and topic (form validation),
+    # statements with their sources, translations and codings, status steps with
+    # the parties agreeing, parties and topics for the selects (events carry no
+    # topic, so none are read); unfiltered: the same without the validation queries,
+    # and events with their parties
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(11):
         assert client.get("/timeline/").status_code == 200
     other = plan.__class__.objects.create(slug="other", title="o", short_title="o")
     populate(other, parties=6, points=40, positions_per_cell=2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(11):
         assert client.get("/timeline/").status_code == 200
 
 
 def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(client):
-    call_command("loaddata", "seed", verbosity=0)
+    load_seed()
     response = client.get("/timeline/?start=2025-11-20&end=2025-11-27")
     entries = response.context["entries"]
     events = [entry.item.slug for entry in entries if entry.kind == "event"]
@@ -144,10 +154,10 @@ def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(cli
     dates = [entry.date for entry in entries]
     assert dates == sorted(dates)
     assert min(dates) >= datetime.date(2025, 11, 20) and max(dates) <= datetime.date(2025, 11, 27)
-    positions = [entry.item for entry in entries if entry.kind == "position"]
+    statements = [entry.item for entry in entries if entry.kind == "statement"]
     assert (
-        len(positions)
-        == Position.objects.filter(stated_on__range=("2025-11-20", "2025-11-27")).count()
+        len(statements)
+        == Statement.objects.filter(said_on__range=("2025-11-20", "2025-11-27")).count()
     )
     body = response.content.decode()
     for event in Event.objects.filter(slug__in=events):
@@ -155,18 +165,61 @@ def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(cli
     assert "<strong>Witkoff visits Moscow</strong>" not in body
 
 
+def test_it_lists_statements_once_with_every_coding_and_the_original_beside_the_translation(
+    client, russia, point, plan, source
+):
+    from tracker.models import Point, Translation
+
+    other = Point.objects.create(plan=plan, number=2, title="Europe", text="t")
+    statement = said(russia, quote="Мы не собираемся нападать", language="ru", source=source)
+    Translation.objects.create(
+        statement=statement, language="en", text="We have no plans to attack", rendered_by="TASS"
+    )
+    coded(statement=statement, stance="proposer", point=point)
+    coded(statement=statement, stance="supports", point=other)
+    response = client.get("/timeline/")
+    assert [entry.item for entry in response.context["entries"]] == [statement]
+    body = response.content.decode()
+    assert body.count("Мы не собираемся нападать") == 1
+    assert 'lang="ru"' in body and "We have no plans to attack" in body and "TASS" in body
+    assert str(point) in body and str(other) in body
+
+
+def test_it_dates_a_statement_as_precisely_as_its_source(client, russia, source):
+    said(russia, stated_on=datetime.date(2025, 11, 24), precision="week", source=source)
+    body = client.get("/timeline/?zoom=all").content.decode()
+    assert "week of 24 Nov 2025" in body
+
+
+def test_status_steps_appear_on_their_own_dates_with_who_agreed(
+    client, point, ukraine, russia, source
+):
+    step = PointStatus.objects.create(
+        point=point, status="agreed", on=datetime.date(2025, 11, 23), source=source
+    )
+    step.agreed_by.add(ukraine)
+    entries = client.get("/timeline/?zoom=all").context["entries"]
+    assert [(entry.kind, entry.date) for entry in entries] == [
+        ("status", datetime.date(2025, 11, 23))
+    ]
+    assert client.get("/timeline/?party=ukraine&zoom=all").context["entries"][0].item == step
+    assert not client.get("/timeline/?party=russia&zoom=all").context["entries"]
+
+
+def test_entering_a_record_is_not_news(client, russia, source):
+    old = said(russia, stated_on=datetime.date(2025, 9, 1), source=source)
+    entries = client.get("/timeline/?zoom=7").context["entries"]
+    assert [entry.date for entry in entries] == [old.said_on], "dated when said, not entered"
+
+
 def test_a_long_timeline_keeps_the_latest_entries_and_says_from_when(client, russia, source, plan):
     from tracker.analysis.timeline import timeline
-    from tracker.models import Point
 
-    point = Point.objects.create(plan=plan, number=1, title="P", text="t")
     first_day = datetime.date(2025, 9, 1)
     for day in range(12):
-        Position.objects.create(
-            party=russia,
-            point=point,
-            stance="supports",
-            summary=f"Said on day {day:02d}",
+        said(
+            russia,
+            statement_summary=f"Said on day {day:02d}",
             stated_on=first_day + datetime.timedelta(days=day),
             source=source,
         )
@@ -175,7 +228,7 @@ def test_a_long_timeline_keeps_the_latest_entries_and_says_from_when(client, rus
     assert since == first_day + datetime.timedelta(days=7)
     assert [e.item.summary for e in entries] == [f"Said on day {day:02d}" for day in range(7, 12)]
     assert "Early event" not in {getattr(e.item, "title", "") for e in entries}, (
-        "an event before the positions' cut would suggest nothing was said then"
+        "an event before the statements' cut would suggest nothing was said then"
     )
     assert timeline(limit=50)[1] is None
     body = client.get("/timeline/").content.decode()
@@ -197,7 +250,7 @@ def test_by_default_it_shows_the_last_30_days_with_entries_and_links_to_all(
 ):
     response = client.get("/timeline/")
     items = [entry.item for entry in response.context["entries"]]
-    assert early_event not in items and position in items
+    assert early_event not in items and position.statement in items
     assert response.context["chart"]["first"] == STATED_ON - datetime.timedelta(days=6)
     body = response.content.decode()
     assert 'href="?zoom=all"' in body
@@ -217,7 +270,7 @@ def test_zooming_to_seven_days_keeps_the_parties_filter(client, record, position
     )
     response = client.get("/timeline/?zoom=7")
     items = [entry.item for entry in response.context["entries"]]
-    assert items == [reply, talks, summit, position]
+    assert items == [reply, talks, summit, position.statement]
     body = client.get("/timeline/?party=russia&zoom=7").content.decode()
     assert 'href="?party=russia&amp;zoom=all"' in body
 
@@ -239,14 +292,7 @@ def test_positions_of_one_day_are_stacked_apart_within_their_row(client, russia,
 
     point = Point.objects.create(plan=plan, number=1, title="P", text="t")
     for n in range(8):
-        Position.objects.create(
-            party=russia,
-            point=point,
-            stance="supports",
-            summary=f"S{n}",
-            stated_on=STATED_ON,
-            source=source,
-        )
+        coded(russia, "supports", point=point, summary=f"S{n}", stated_on=STATED_ON, source=source)
     chart = client.get("/timeline/").context["chart"]
     [row] = chart["rows"]
     heights = sorted(dot["cy"] for dot in row["dots"])

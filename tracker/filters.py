@@ -374,8 +374,23 @@ class ProvenanceForm(QueryForm):
     page = Number(required=False, max_value=MAX_PAGE, initial=1)
 
 
-class BriefForm(QueryForm):
+class NegotiationDayForm(QueryForm):
+    """``?on=2025-11-25``: the negotiation as it stood that day (statements said
+    and status steps dated by then), apart from ``?as_of=``, the record's time."""
+
+    on = Day(label="As it stood on", required=False)
+
+    def day_error(self):
+        """What is wrong with ``?on=`` (the page answers 400), or ""."""
+        return " ".join(self.errors.get("on", []))
+
+
+class BriefForm(NegotiationDayForm):
     days = Number(required=False, max_value=3650, initial=DEFAULT_DAYS)
+
+    def keep_days(self):
+        """The number of days, carried along when another day is chosen."""
+        return [("days", self.value("days"))] if "days" not in self.errors else []
 
     def days_and_notice(self):
         """The number of days, and a notice when the one asked for was not understood."""

@@ -1,11 +1,16 @@
-"""Quotes checked against their source's stored text."""
+"""Verbatim texts checked against their sources' stored texts, each in its own language."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db.models import Prefetch
 
 from ..models import (
     Position,
     Source,
+    Statement,
+    Translation,
 )
 
 QUOTE_MARKS = str.maketrans(
@@ -48,24 +53,13 @@ class Verdict:
     UNVERIFIABLE = "unverifiable"
     NO_QUOTE = "no_quote"
 
-    LABELS = {
-        VERIFIED: "verified",
-        NOT_FOUND: "not found verbatim",
-        UNVERIFIABLE: "unverifiable",
-        NO_QUOTE: "no quote",
-    }
 
-
-def quote_found(quote, full_text):
-    """Whether ``quote`` appears verbatim in ``full_text`` after normalising.
+def found_in_normalised(quote, text):
+    """Whether ``quote`` appears verbatim in ``text`` (already normalised).
 
     An ellipsis in the quote ("if he ... rained") marks an omission: the
     pieces must then appear in order.
     """
-    return found_in_normalised(quote, normalise(full_text))
-
-
-def found_in_normalised(quote, text):
     pieces = [p for p in ELLIPSIS.split(normalise(quote).strip("\"' ")) if p.strip()]
     if not pieces:
         return False
@@ -78,16 +72,14 @@ def found_in_normalised(quote, text):
     return True
 
 
-def verdict(quote, full_text):
-    return normalised_verdict(quote, normalise(full_text))
-
-
-def normalised_verdict(quote, text):
+def normalised_verdict(quote, texts):
+    """The quote checked against ``texts`` (normalised): verified when it is in one."""
     if not quote.strip():
         return Verdict.NO_QUOTE
-    if not text:
+    if not texts:
         return Verdict.UNVERIFIABLE
-    return Verdict.VERIFIED if found_in_normalised(quote, text) else Verdict.NOT_FOUND
+    found = any(found_in_normalised(quote, text) for text in texts)
+    return Verdict.VERIFIED if found else Verdict.NOT_FOUND
 
 
 PROVENANCE_LISTS = ["not_found", "unverifiable", "no_quote", "undated_source", "verified"]
@@ -95,8 +87,32 @@ PROVENANCE_SHOWN = 100
 
 
 @dataclass
+class Check:
+    """One text checked: a statement's verbatim words, or one translation of them."""
+
+    statement: Statement
+    translation: Translation | None
+    verdict: str
+
+    @property
+    def text(self):
+        return self.translation.text if self.translation else self.statement.text
+
+    @property
+    def language(self):
+        return self.translation.language if self.translation else self.statement.language
+
+    @property
+    def sources(self):
+        """The sources the text is checked against."""
+        if self.translation:
+            return [self.translation.source] if self.translation.source_id else []
+        return list(self.statement.sources.all())
+
+
+@dataclass
 class ProvenanceReport:
-    """Per list, the positions shown (one page of it) and how many there are."""
+    """Per list, the checks shown (one page of it) and how many there are."""
 
     not_found: list
     unverifiable: list
@@ -114,43 +130,94 @@ class ProvenanceReport:
 
 
 def provenance_report(only=None, offset=0, limit=PROVENANCE_SHOWN):
-    """Every position's quote checked against its source's stored full text.
+    """Every statement's verbatim text checked against the stored full texts of
+    its sources in the statement's own language, and every published
+    translation against the text of the source that publishes it.
 
-    Three queries at any size: the quotes alone (no model instances), the
-    full texts of the cited sources (each normalised once), then the
-    positions shown, with their subjects: ``limit`` from ``offset`` of each
-    list, or of the list named ``only``.
+    A fixed number of queries at any size: the statements' texts, their
+    sources (ids, languages, dates), the published translations, the stored
+    texts of those sources (each normalised once), all as plain values; then
+    the statements shown (``limit`` from ``offset`` of each list, or of the
+    list named ``only``) with their evidence, without the full texts.
     """
-    rows = Position.objects.order_by("-stated_on", "pk").values_list(
-        "pk", "quote", "source_id", "source__published_on"
+    statements = Statement.objects.order_by("-said_on", "pk").values_list("pk", "text", "language")
+    cited = defaultdict(list)  # statement -> [(source, language)]
+    undated = set()
+    for statement, source, language, published_on in Statement.sources.through.objects.values_list(
+        "statement", "source", "source__language", "source__published_on"
+    ):
+        cited[statement].append((source, language))
+        if published_on is None:
+            undated.add(statement)
+    translations = Translation.objects.filter(source__isnull=False).values_list(
+        "pk", "statement", "text", "source"
     )
+    wanted = {source for pairs in cited.values() for source, _ in pairs}
+    translations = list(translations)
+    wanted |= {source for _, _, _, source in translations}
     texts = {
         pk: normalise(text)
-        for pk, text in Source.objects.filter(positions__isnull=False)
+        for pk, text in Source.objects.filter(pk__in=wanted)
+        .order_by()
         .exclude(full_text="")
-        .distinct()
         .values_list("pk", "full_text")
     }
     lists = {name: [] for name in PROVENANCE_LISTS}
     verdicts = {}
-    for pk, quote, source_id, published_on in rows:
-        verdicts[pk] = normalised_verdict(quote, texts.get(source_id, ""))
-        lists[verdicts[pk]].append(pk)
-        if published_on is None:
-            lists["undated_source"].append(pk)
+    by_statement = defaultdict(list)
+    for pk, statement, text, source in translations:
+        by_statement[statement].append((pk, text, source))
+    for pk, text, language in statements:
+        own = [texts[s] for s, lang in cited[pk] if lang == language and s in texts]
+        key = ("statement", pk)
+        verdicts[key] = normalised_verdict(text, own)
+        lists[verdicts[key]].append(key)
+        if pk in undated:
+            lists["undated_source"].append(key)
+        for translation, rendered, source in by_statement.get(pk, ()):
+            key = ("translation", translation)
+            verdicts[key] = normalised_verdict(rendered, [texts[source]] if source in texts else [])
+            lists[verdicts[key]].append((key[0], translation, pk))
     shown = {
-        name: pks[offset : offset + limit] if only in (None, name) else []
-        for name, pks in lists.items()
+        name: keys[offset : offset + limit] if only in (None, name) else []
+        for name, keys in lists.items()
     }
-    wanted = {pk for pks in shown.values() for pk in pks}
-    positions = (
-        Position.objects.with_subject().defer("source__full_text").in_bulk(wanted) if wanted else {}
-    )
-    for pk, position in positions.items():
-        position.verdict = verdicts[pk]
     return ProvenanceReport(
-        **{name: [positions[pk] for pk in pks] for name, pks in shown.items()},
-        counts={name: len(pks) for name, pks in lists.items()},
+        **checks_shown(shown, verdicts),
+        counts={name: len(keys) for name, keys in lists.items()},
         offset=offset,
         limit=limit,
     )
+
+
+def statement_of(key):
+    return key[-1] if key[0] == "translation" else key[1]
+
+
+def checks_shown(shown, verdicts):
+    """The shown keys as Checks, from one read of their statements with evidence."""
+    wanted = {statement_of(key) for keys in shown.values() for key in keys}
+    without_text = Source.objects.defer("full_text")
+    statements = (
+        Statement.objects.select_related("party", "speaker")
+        .prefetch_related(
+            Prefetch("sources", queryset=without_text),
+            Prefetch(
+                "translations",
+                queryset=Translation.objects.select_related("source").defer("source__full_text"),
+            ),
+            Prefetch("positions", queryset=Position.objects.with_subject()),
+        )
+        .in_bulk(wanted)
+        if wanted
+        else {}
+    )
+
+    def check(key):
+        statement = statements[statement_of(key)]
+        if key[0] == "statement":
+            return Check(statement, None, verdicts[key])
+        translation = next(t for t in statement.translations.all() if t.pk == key[1])
+        return Check(statement, translation, verdicts[key[:2]])
+
+    return {name: [check(key) for key in keys] for name, keys in shown.items()}

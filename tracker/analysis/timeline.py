@@ -1,64 +1,98 @@
-"""Events and positions by date, and the stance chart drawn from them."""
+"""The negotiation in its own time: events on the days they happened,
+statements on the days they were said, and points' status steps on the days
+they are dated, with the stance chart drawn from them.
+
+Never the record's own time: when a record was typed in or loaded is not news
+(that is the history's business, and ``?as_of=``'s).
+"""
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from ..models import (
     Event,
+    PointStatus,
     Position,
     Stance,
+    Statement,
 )
 
 TIMELINE_LIMIT = 500
+KIND_ORDER = {"event": 0, "status": 1, "statement": 2}
 
 
 @dataclass
 class TimelineEntry:
     date: datetime.date
-    kind: str  # "event" or "position"
+    kind: str  # "event", "status" or "statement"
     item: object
 
 
-def timeline(party=None, topic="", start=None, end=None, limit=TIMELINE_LIMIT):
-    """Events and positions merged in date order, and where the list was cut.
+def statements_with_codings():
+    return (
+        Statement.objects.select_related("party", "speaker", "event")
+        .prefetch_related(
+            "sources",
+            "translations",
+            Prefetch("positions", queryset=Position.objects.with_subject().order_by("pk")),
+        )
+        .order_by("-said_on", "-pk")
+    )
 
-    At most ``limit`` of each, the latest: in a live negotiation the newest
-    entries matter most. When either kind is cut, both start from the same
-    day (the later of the two cut-off days) so that the list does not show
-    events for a span it shows no positions for; that day is returned, or
-    None when nothing was cut. Events carry no topic: with a topic filter
-    only positions are listed.
+
+def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT):
+    """Events, statements and status steps merged in date order, and where the list was cut.
+
+    At most ``limit`` of each kind, the latest: in a live negotiation the
+    newest entries matter most. When a kind is cut, all start from the same
+    day (the latest of the cut-off days) so that the list does not show
+    events for a span it shows no statements for; that day is returned, or
+    None when nothing was cut. With a party: its statements, the events it
+    took part in and the steps it agreed to. Events carry no topic: with a
+    topic only statements coded on points of that topic, and those points'
+    steps, are listed.
     """
-    positions = Position.objects.with_subject().order_by("-stated_on", "-pk")
+    statements = statements_with_codings()
     events = Event.objects.select_related("source").prefetch_related("parties")
     events = events.order_by("-occurred_on", "-pk")
+    statuses = PointStatus.objects.select_related("point__plan", "source").prefetch_related(
+        "agreed_by"
+    )
+    statuses = statuses.order_by("-on", "-pk")
     if party is not None:
-        positions = positions.filter(party=party)
+        statements = statements.filter(party=party)
         events = events.filter(parties=party)
+        statuses = statuses.filter(agreed_by=party)
     if topic:
-        positions = positions.filter(point__topic=topic)
+        coded = Position.objects.filter(point__topics=topic).values("statement")
+        statements = statements.filter(pk__in=coded)
+        statuses = statuses.filter(point__topics=topic)
     if start:
-        positions = positions.filter(stated_on__gte=start)
+        statements = statements.filter(said_on__gte=start)
         events = events.filter(occurred_on__gte=start)
+        statuses = statuses.filter(on__gte=start)
     if end:
-        positions = positions.filter(stated_on__lte=end)
+        statements = statements.filter(said_on__lte=end)
         events = events.filter(occurred_on__lte=end)
-    positions = list(positions[: limit + 1])
-    events = [] if topic else list(events[: limit + 1])
-    cut_days = []
-    if len(positions) > limit:
-        positions = positions[:limit]
-        cut_days.append(positions[-1].stated_on)
-    if len(events) > limit:
-        events = events[:limit]
-        cut_days.append(events[-1].occurred_on)
+        statuses = statuses.filter(on__lte=end)
+    kinds = {
+        "statement": (list(statements[: limit + 1]), lambda s: s.said_on),
+        "event": ([] if topic else list(events[: limit + 1]), lambda e: e.occurred_on),
+        "status": (list(statuses[: limit + 1]), lambda s: s.on),
+    }
+    cut_days, entries = [], []
+    for kind, (items, day_of) in kinds.items():
+        if len(items) > limit:
+            items = items[:limit]
+            cut_days.append(day_of(items[-1]))
+        entries += [TimelineEntry(day_of(item), kind, item) for item in items]
     since = max(cut_days) if cut_days else None
-    entries = [TimelineEntry(p.stated_on, "position", p) for p in positions]
-    entries += [TimelineEntry(e.occurred_on, "event", e) for e in events]
     if since is not None:
         entries = [entry for entry in entries if entry.date >= since]
-    entries.sort(key=lambda entry: (entry.date, entry.kind != "event"))
+    entries.sort(key=lambda entry: (entry.date, KIND_ORDER[entry.kind]))
     return entries, since
 
 
@@ -88,12 +122,12 @@ CHART_TOP = 34
 
 def stance_chart(entries):
     """Coordinates for a server-rendered SVG: one row per party, a dot per
-    stated position along a date axis from the first entry to the last,
-    coloured by stance; events as marks on a row of their own.
+    statement along a date axis from the first entry to the last, coloured by
+    the stance it is first coded with; events as marks on a row of their own.
     A row grows to stack the dots of a busy day one above the other."""
-    positions = [e.item for e in entries if e.kind == "position"]
+    statements = [e.item for e in entries if e.kind == "statement"]
     events = [e.item for e in entries if e.kind == "event"]
-    dates = [p.stated_on for p in positions] + [e.occurred_on for e in events]
+    dates = [s.said_on for s in statements] + [e.occurred_on for e in events]
     if not dates:
         return None
     first, last = min(dates), max(dates)
@@ -103,13 +137,13 @@ def stance_chart(entries):
     def x(day):
         return round(CHART_LABEL + (day - first).days / span * plot, 1)
 
-    parties = sorted({p.party for p in positions}, key=lambda p: (p.order, p.name))
+    parties = sorted({s.party for s in statements}, key=lambda p: (p.order, p.name))
     lanes = []
     if events:
         lanes.append(("Events", None, events, lambda e: e.occurred_on))
     for party in parties:
-        mine = [p for p in positions if p.party_id == party.pk]
-        lanes.append((party.short_name, party, mine, lambda p: p.stated_on))
+        mine = [s for s in statements if s.party_id == party.pk]
+        lanes.append((party.short_name, party, mine, lambda s: s.said_on))
     rows = []
     top = CHART_TOP - CHART_ROW // 2
     for label, party, items, day_of in lanes:
@@ -164,7 +198,15 @@ def stacked(items, day_of, x, y):
         day = day_of(item)
         offset = (seen[day] - (per_day[day] - 1) / 2) * DOT_STEP
         seen[day] += 1
-        result.append({"cx": x(day), "cy": round(y + offset, 1), "item": item})
+        codings = item.positions.all() if isinstance(item, Statement) else []
+        result.append(
+            {
+                "cx": x(day),
+                "cy": round(y + offset, 1),
+                "item": item,
+                "coding": codings[0] if codings else None,
+            }
+        )
     return result
 
 

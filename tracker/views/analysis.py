@@ -20,24 +20,30 @@ def compare(request):
     # Whatever the query leaves out (all of it on a first visit) comes from the default.
     data = {**comparison.default_comparison(plans), **request.GET.dict()}
     form = filters.CompareForm(data or None, plans=plans)
-    rows, selected, status = [], [], 200
+    rows, selected, lineage, status = [], [], [], 200
     if form.is_bound and form.is_valid():
         selected = form.cleaned_data["selected"]
         rows = comparison.compare_plans(selected)
+        lineage = comparison.lineage_tables(rows, selected)
         if form.cleaned_data["party"]:
             comparison.mark_conflicts(rows, form.cleaned_data["party"], selected)
         rows = comparison.filter_rows(rows, **form.cleaned_data)
     elif form.is_bound:
         status = 400
-    context = {"form": form, "plans": selected, "rows": rows}
+    context = {"form": form, "plans": selected, "rows": rows, "lineage": lineage}
     return render(request, "tracker/compare.html", context, status=status)
 
 
 @require_safe
 def plan_components(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    summaries = components.component_summaries(plan)
-    context = {"plan": plan, "summaries": summaries, "stance_choices": Stance}
+    form = filters.NegotiationDayForm(request.GET)
+    context = {"plan": plan, "form": form, "summaries": [], "stance_choices": Stance}
+    if error := form.day_error():
+        context["error"] = error
+        return render(request, "tracker/plan_components.html", context, status=400)
+    context["on"] = on = form.value("on")
+    context["summaries"] = components.component_summaries(plan, on=on)
     return render(request, "tracker/plan_components.html", context)
 
 
@@ -99,16 +105,14 @@ def provenance(request):
 @require_safe
 def party_brief(request, slug):
     party = get_object_or_404(Party, slug=slug)
-    days, notice = filters.BriefForm(request.GET).days_and_notice()
-    plans = briefs.party_brief(party)
-    changes, since = briefs.recent_changes(party, days)
-    context = {
-        "party": party,
-        "plans": plans,
-        "changes": changes,
-        "days": days,
-        "since": since,
-        "notice": notice,
-        "stance_choices": Stance,
-    }
+    form = filters.BriefForm(request.GET)
+    days, notice = form.days_and_notice()
+    context = {"party": party, "form": form, "days": days, "notice": notice}
+    context.update(stance_choices=Stance, plans=[], entries=[])
+    if error := form.day_error():
+        context["error"] = error
+        return render(request, "tracker/party_brief.html", context, status=400)
+    context["on"] = on = form.value("on")
+    context["plans"] = briefs.party_brief(party, on=on)
+    context["entries"], context["since"], context["until"] = briefs.recent(party, days, on)
     return render(request, "tracker/party_brief.html", context)
