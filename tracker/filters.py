@@ -212,21 +212,6 @@ class AsOfForm(QueryForm):
         return self.cleaned_data["as_of"]
 
 
-class NegotiationDayForm(QueryForm):
-    """``?on=``: the negotiation as it stood that day (by dates said and dated
-    statuses), apart from ``?as_of=``, the record as it stood at a moment."""
-
-    on = Day(required=False, label="As the negotiation stood on")
-
-
-def negotiation_day(query):
-    """The day ``?on=`` names, None when none is named; a 400 for a bad one."""
-    form = NegotiationDayForm(query)
-    if not form.is_valid():
-        raise BadRequest("Bad day: " + form.first_error())
-    return form.cleaned_data["on"]
-
-
 class PlanQueryForm(QueryForm):
     plan = Slug(required=False)
 
@@ -383,6 +368,14 @@ class NegotiationDayForm(QueryForm):
     def day_error(self):
         """What is wrong with ``?on=`` (the page answers 400), or ""."""
         return " ".join(self.errors.get("on", []))
+
+
+def negotiation_day(query):
+    """The day ``?on=`` names, None when none is named; a 400 for a bad one."""
+    form = NegotiationDayForm(query)
+    if not form.is_valid():
+        raise BadRequest("Bad day: " + form.day_error())
+    return form.cleaned_data["on"]
 
 
 class BriefForm(NegotiationDayForm):
