@@ -40,7 +40,28 @@ OUT = ROOT / "bench" / "out"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LUA = str(ROOT / "bench" / "wrk_report.lua")
-TRACKED = ["party", "actor", "source", "plan", "component", "point", "position", "event"]
+# Every tracked model (tracker.models.tracked_models(), which this script cannot import):
+# a fixture of fewer would leave codings without their statements.
+TRACKED = [
+    "party",
+    "actor",
+    "actorrole",
+    "source",
+    "topic",
+    "plan",
+    "planauthor",
+    "component",
+    "point",
+    "provision",
+    "pointtext",
+    "pointlink",
+    "pointstatus",
+    "event",
+    "delegation",
+    "statement",
+    "translation",
+    "position",
+]
 BROWSER_PAGES = ("plan page", "stance matrix")  # timed in Chromium too (bench/browser.py)
 HISTORY_P99_GROWTH = 1.5
 RSS_TARGET_MIB = 120
