@@ -996,10 +996,14 @@ class _Run:
         except ValidationError as exc:
             raise Invalid("; ".join(validation_messages(exc))) from exc
         changes = [] if created else self.field_changes(obj, before, plain)
-        changes += self.m2m_changes(obj, m2m, created)
+        m2m_changes = self.m2m_changes(obj, m2m, created)
+        changes += m2m_changes
         action = "created" if created else ("updated" if changes else "unchanged")
         self.save(obj, action, entry)
-        if action != "unchanged" and m2m:
+        # Only what changes is set: each set is a version in the history.
+        changed = {c.name for c in m2m_changes}
+        m2m = {name: keys for name, keys in m2m.items() if (keys if created else name in changed)}
+        if m2m:
             self.links.append((obj, m2m, entry))
         self.saved[(entry.model, entry.key)] = obj
         self.changes.append(
