@@ -36,7 +36,7 @@ Point.objects.order_by("-pk").first().delete()
 def original(tmp_path_factory):
     database = ScratchDatabase("backup_original", tmp_path_factory.mktemp("backup")).create()
     database.manage("migrate", "-v0")
-    database.manage("loaddata", "seed")
+    database.manage("import_fixture", "fixtures/seed.json")
     database.shell(EDITS)
     yield database
     database.drop()

@@ -17,7 +17,7 @@ from tests.scratch_db import ScratchDatabase, postgresql_reachable
 # engine stores, characters outside the basic plane, line and paragraph separators.
 EDGES = """
 import datetime
-from tracker.models import Party, Plan, Point, Position, Source
+from tracker.models import Party, Plan, Point, Position, Source, Statement
 
 def saved(obj):
     obj.full_clean()
@@ -31,9 +31,11 @@ point = saved(Point(plan=plan, number=32767, title="\\u041c\\u0438\\u0440 \\U000
                     text="line\\r\\nbreak\\ttab \\u2028 separator \\"quoted\\" back\\\\slash"))
 source = saved(Source(slug="edge-source", title="s" * 300, url="https://example.org/" + "p" * 470,
                       full_text="\\u00e9" * 200_000, published_on=datetime.date(1900, 1, 1)))
-saved(Position(party=party, point=point, stance="unclear", summary="\\U0001F600 " * 100,
-               quote="\\u201cwe shall see\\u201d", stated_on=datetime.date(2025, 11, 27),
-               source=source))
+statement = saved(Statement(party=party, attribution="\\u201ca senior official\\u201d",
+                            said_on=datetime.date(2025, 11, 27), language="uk",
+                            text="\\u201cwe shall see\\u201d", summary="\\U0001F600 " * 100))
+statement.sources.set([source])
+saved(Position(statement=statement, point=point, stance="unclear", summary="s"))
 """
 
 # Changes made on PostgreSQL, to carry back to SQLite.
@@ -71,7 +73,7 @@ def engines(tmp_path_factory):
     try:
         for database in (sqlite, postgresql):
             database.manage("migrate", "-v", "0")
-        sqlite.manage("loaddata", "seed", "-v", "0")
+        sqlite.manage("import_fixture", "fixtures/seed.json", "-v", "0")
         yield sqlite, postgresql
     finally:
         sqlite.drop()
@@ -102,7 +104,7 @@ def test_what_only_sqlite_could_hold_is_refused_whole_by_postgresql(engines, tmp
     _, postgresql = engines
     sqlite = ScratchDatabase("xsqlite_raw", tmp_path, vendor="sqlite").create()
     sqlite.manage("migrate", "-v", "0")
-    sqlite.manage("loaddata", "seed", "-v", "0")
+    sqlite.manage("import_fixture", "fixtures/seed.json", "-v", "0")
     sqlite.shell(RAW_WRITE)
     path = tmp_path / "sqlite-only.json"
     export(sqlite, path)

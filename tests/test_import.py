@@ -16,11 +16,13 @@ from django.urls import reverse
 
 from tracker.management.commands.import_fixture import Command as ImportCommand
 from tracker.models import Change, Event, Party, Point, Position
-from tracker.transfer import MODELS, ImportRefused, export_text, read_fixture, stash_dir
+from tracker.transfer import MODELS, ImportRefused, export_fixture, read_fixture, stash_dir
 
 pytestmark = pytest.mark.django_db
 
 UID = "6f1f8d3e-8c52-4a57-9d2a-1c1b1c1b1c1b"
+STATEMENT_UID = "0b9e2f4a-3c1d-4e5f-8a7b-6c5d4e3f2a1b"
+STATEMENT = 7  # the statement's place in objects(): after the event, so the rest keep theirs
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +33,7 @@ def import_dir(settings, tmp_path):
 
 def objects():
     """A small valid fixture: a party, a source, a plan with a component and a point,
-    a position and an event."""
+    a position, an event and the statement the position codes."""
     return [
         {
             "model": "tracker.party",
@@ -53,7 +55,7 @@ def objects():
                 "number": 1,
                 "title": "Guarantees",
                 "text": "Article 5-like guarantees.",
-                "topic": "security_guarantees",
+                "topics": [["security_guarantees"]],
                 "component": ["e3-plan", 1],
             },
         },
@@ -61,12 +63,10 @@ def objects():
             "model": "tracker.position",
             "fields": {
                 "uid": UID,
-                "party": ["e3"],
+                "statement": [STATEMENT_UID],
                 "point": ["e3-plan", 1],
                 "stance": "supports",
                 "summary": "Backs the guarantees.",
-                "stated_on": "2025-11-23",
-                "source": ["ft"],
             },
         },
         {
@@ -77,6 +77,17 @@ def objects():
                 "occurred_on": "2025-11-23",
                 "parties": [["e3"]],
                 "source": ["ft"],
+            },
+        },
+        {
+            "model": "tracker.statement",
+            "fields": {
+                "uid": STATEMENT_UID,
+                "party": ["e3"],
+                "attribution": "E3 officials",
+                "said_on": "2025-11-23",
+                "summary": "The E3 back the guarantees.",
+                "sources": [["ft"]],
             },
         },
     ]
@@ -104,7 +115,7 @@ def without_field(index, name):
 def snapshot():
     """Everything an import could change."""
     history = sum(model.history.count() for model in MODELS)
-    return export_text(), history, Change.objects.count(), User.objects.count()
+    return "".join(export_fixture()), history, Change.objects.count(), User.objects.count()
 
 
 def run_import(path, *args):
@@ -137,7 +148,7 @@ BAD = {
     "a list of numbers": (b"[1, 2]", "Object 1 (line 1): expected an object"),
     "an unknown model": (
         as_bytes([*objects(), {"model": "auth.user", "fields": {"username": "x"}}]),
-        "Object 8 (line 87): 'auth.user' is not a tracker model",
+        "Object 9 (line 104): 'auth.user' is not a tracker model",
     ),
     "a session": (
         as_bytes([{"model": "sessions.session", "fields": {}}, *objects()]),
@@ -153,17 +164,17 @@ BAD = {
         as_bytes(with_fields(2, title={"en": "x"})),
         "title: expected text, found an object",
     ),
-    "a bad date": (as_bytes(with_fields(5, stated_on="27/11/2025")), "stated_on:"),
+    "a bad date": (as_bytes(with_fields(STATEMENT, said_on="27/11/2025")), "said_on:"),
     "a stance not among the choices": (
         as_bytes(with_fields(5, stance="loves")),
         "stance: Value 'loves' is not a valid choice",
     ),
     "a reference to nowhere": (
-        as_bytes(with_fields(5, party=["atlantis"])),
+        as_bytes(with_fields(STATEMENT, party=["atlantis"])),
         "party: tracker.party atlantis exists neither in the file nor in the database",
     ),
     "a reference by primary key": (
-        as_bytes(with_fields(5, party=1)),
+        as_bytes(with_fields(STATEMENT, party=1)),
         "refers to tracker.party by primary key 1",
     ),
     "duplicate natural keys": (
@@ -174,7 +185,7 @@ BAD = {
         as_bytes(
             [*objects(), {**objects()[4], "fields": {**objects()[4]["fields"], "title": "B"}}]
         ),
-        "are both point number 1 of plan e3-plan: a number clash",
+        "are both point e3-plan/1: a number clash",
     ),
     "an unknown field": (
         as_bytes(with_fields(0, colour_name="red")),
@@ -185,9 +196,9 @@ BAD = {
         as_bytes(with_fields(4, component=["elsewhere", 1])),
         "tracker.component elsewhere/1 exists neither",
     ),
-    "a position in the future": (
-        as_bytes(with_fields(5, stated_on="2999-01-01")),
-        "A position cannot be stated in the future",
+    "a statement in the future": (
+        as_bytes(with_fields(STATEMENT, said_on="2999-01-01")),
+        "A statement cannot be made in the future",
     ),
     "an empty file": (b"", "file is empty"),
     "an empty list": (b"[]", "The file holds no objects"),
@@ -205,11 +216,11 @@ BAD = {
         "slug: This text holds an invalid character",
     ),
     "an unpaired surrogate in a date": (
-        as_bytes(with_fields(5, stated_on="2025-11-23\ud800")),
-        "stated_on: This text holds an invalid character",
+        as_bytes(with_fields(STATEMENT, said_on="2025-11-23\ud800")),
+        "said_on: This text holds an invalid character",
     ),
     "an unpaired surrogate in a reference": (
-        as_bytes(with_fields(5, party=["e3\ud800"])),
+        as_bytes(with_fields(STATEMENT, party=["e3\ud800"])),
         "party: a reference to tracker.party: This text holds an invalid character",
     ),
     "a NUL character in a slug": (
@@ -221,8 +232,8 @@ BAD = {
         "summary: Null characters are not allowed",
     ),
     "a NUL character in a reference": (
-        as_bytes(with_fields(5, source=["ft\x00"])),
-        "source: a reference to tracker.source: Null characters are not allowed",
+        as_bytes(with_fields(STATEMENT, sources=[["ft\x00"]])),
+        "sources: a reference to tracker.source: Null characters are not allowed",
     ),
     "a number beyond every database": (
         as_bytes(with_fields(4, number=2**63)),
@@ -328,7 +339,7 @@ def test_every_foreign_entry_is_named_and_the_whole_file_refused(fixture_file):
     with pytest.raises(CommandError) as raised:
         run_import(fixture_file(items))
     message = str(raised.value)
-    for index, label in [(1, "auth.user"), (9, "auth.permission"), (10, "admin.logentry")]:
+    for index, label in [(1, "auth.user"), (10, "auth.permission"), (11, "admin.logentry")]:
         assert re.search(rf"Object {index} \(line \d+\): '{label}' is not a tracker", message)
     assert "'tracker.change' is not a tracker model" in message
     assert snapshot() == before
@@ -363,7 +374,7 @@ def test_a_gzipped_fixture_imports(fixture_file):
 def test_an_error_names_the_object_its_line_and_the_field(fixture_file):
     with pytest.raises(CommandError) as raised:
         run_import(fixture_file(with_fields(5, stance="loves")))
-    assert f"Object 6 (line 52, tracker.position {UID}): stance: Value 'loves'" in str(raised.value)
+    assert f"Object 6 (line 56, tracker.position {UID}): stance: Value 'loves'" in str(raised.value)
 
 
 def test_every_problem_is_listed_not_only_the_first(fixture_file):
@@ -381,7 +392,7 @@ def test_the_models_own_rules_still_apply_to_resolved_references(fixture_file, c
     with pytest.raises(CommandError, match="This component belongs to another plan"):
         run_import(fixture_file(with_fields(4, component=["us-draft", 1])))
     with pytest.raises(CommandError, match="The speaker does not speak for this party"):
-        items = with_fields(5, speaker=["putin"])
+        items = with_fields(STATEMENT, speaker=["putin"])
         run_import(fixture_file([*items, *putin_and_party()]))
     assert snapshot() == before
 
@@ -441,14 +452,14 @@ def test_a_dry_run_previews_and_changes_nothing(fixture_file):
     before = snapshot()
     out, _ = run_import(fixture_file(objects()), "--dry-run")
     assert "tracker.point: 1 created, 0 updated, 0 unchanged" in out
-    assert "Dry run, nothing changed; would import fixture.json: 7 created" in out
+    assert "Dry run, nothing changed; would import fixture.json: 8 created" in out
     assert snapshot() == before
     assert not User.objects.filter(username="import_fixture").exists()
 
 
 def test_the_command_imports_and_records_history_under_the_actor(fixture_file):
     out, _ = run_import(fixture_file(objects()))
-    assert "Imported fixture.json: 7 created, 0 updated, 0 unchanged." in out
+    assert "Imported fixture.json: 8 created, 0 updated, 0 unchanged." in out
     actor = User.objects.get(username="import_fixture")
     assert not actor.is_active and not actor.has_usable_password()
     position = Position.objects.get(uid=UID)
@@ -459,7 +470,7 @@ def test_the_command_imports_and_records_history_under_the_actor(fixture_file):
     event = Event.objects.get(slug="geneva")
     assert list(event.parties.values_list("slug", flat=True)) == ["e3"]
     assert all(r.history_user == actor for r in event.history.all())
-    assert Change.objects.filter(user=actor, summary="Imported from fixture.json").count() >= 7
+    assert Change.objects.filter(user=actor, summary="Imported from fixture.json").count() >= 8
 
 
 def test_the_actor_option_names_an_existing_user(fixture_file, analyst):
@@ -472,7 +483,7 @@ def test_a_second_import_of_the_same_file_changes_nothing(fixture_file):
     run_import(path)
     before = snapshot()
     out, _ = run_import(path)
-    assert "0 created, 0 updated, 7 unchanged" in out
+    assert "0 created, 0 updated, 8 unchanged" in out
     assert snapshot() == before
 
 
@@ -491,7 +502,8 @@ def test_an_update_bumps_the_version_and_shows_a_field_diff(fixture_file):
     assert point.title == "Guarantees, revised"
     latest = point.history.first()
     assert latest.history_change_reason == "Imported from v2.json"
-    assert point.history.count() == 2
+    # Created, its topics set (a version, as in the edit form), then updated.
+    assert point.history.count() == 3
 
 
 def test_fields_left_out_of_an_update_keep_their_value(fixture_file):
@@ -512,7 +524,7 @@ def test_a_big_file_gets_a_progress_bar_on_stderr(fixture_file, monkeypatch):
     monkeypatch.setattr(ImportCommand, "PROGRESS_FROM_BYTES", 1)
     _, err = run_import(fixture_file(objects()))
     assert "Reading  [" in err and "Checking [" in err
-    assert "100% 7/7 objects" in err
+    assert "100% 8/8 objects" in err
 
 
 def test_a_small_file_gets_no_progress_bar(fixture_file):
@@ -527,9 +539,10 @@ def test_a_version_or_timestamp_in_the_file_is_ignored(fixture_file):
 
 
 def test_references_resolve_to_objects_already_in_the_database(fixture_file, russia, source):
-    items = with_fields(5, party=["russia"], source=["reuters-bishkek"])
+    items = with_fields(STATEMENT, party=["russia"], sources=[["reuters-bishkek"]])
     run_import(fixture_file(items))
     assert Position.objects.get(uid=UID).party == russia
+    assert list(Position.objects.get(uid=UID).statement.sources.all()) == [source]
 
 
 def test_html_is_stored_as_typed(fixture_file):
@@ -617,7 +630,7 @@ def test_the_preview_shows_each_object_and_changes_nothing(analyst_client, fixtu
     assert updated.action == "updated"
     assert [f.name for f in updated.fields] == ["text"]
     assert "<ins>, for ten years</ins>" in body
-    assert response.context["preview"].totals == {"created": 1, "updated": 1, "unchanged": 6}
+    assert response.context["preview"].totals == {"created": 1, "updated": 1, "unchanged": 7}
     assert "Apply the import" in body
     assert list(stash_dir().iterdir())
 
@@ -628,7 +641,7 @@ def test_applying_the_preview_imports_under_the_analysts_name(analyst_client, an
     response = analyst_client.post(reverse("import_apply"), {"token": token})
     assert response.status_code == 302
     follow = analyst_client.get(response["Location"])
-    assert "Imported desk.json: 7 created, 0 updated, 0 unchanged." in follow.content.decode()
+    assert "Imported desk.json: 8 created, 0 updated, 0 unchanged." in follow.content.decode()
     position = Position.objects.get(uid=UID)
     record = position.history.get()
     assert record.history_user == analyst
@@ -660,10 +673,10 @@ def test_confirming_rechecks_against_the_database_as_it_is_now(analyst_client, f
 
 
 def test_confirming_refuses_a_file_that_became_invalid(analyst_client):
-    response = upload(analyst_client, with_fields(5, party=["russia"]))
+    response = upload(analyst_client, with_fields(STATEMENT, party=["russia"]))
     assert response.status_code == 422  # russia exists nowhere yet
     Party.objects.create(slug="russia", name="Russia", short_name="RU")
-    response = upload(analyst_client, with_fields(5, party=["russia"]))
+    response = upload(analyst_client, with_fields(STATEMENT, party=["russia"]))
     token = response.context["token"]
     Party.objects.filter(slug="russia").delete()
     before = snapshot()

@@ -22,8 +22,8 @@ def test_the_one_change_comes_first_and_the_unchanged_are_folded(analyst_client,
     changed = body.index('class="import-updated"')
     folded = body.index('<details class="import-unchanged-list">')
     assert changed < folded
-    assert "<summary>6 unchanged objects</summary>" in body
-    assert body.count('class="import-unchanged"') == 6
+    assert "<summary>7 unchanged objects</summary>" in body
+    assert body.count('class="import-unchanged"') == 7
     assert body.index('class="import-unchanged"') > folded
 
 
@@ -38,7 +38,7 @@ def test_records_are_named_not_labelled_by_model(analyst_client, loaded):
 
 
 def test_each_diff_row_has_a_cell_under_each_header(analyst_client, loaded):
-    items = with_fields(4, text="Longer text.", title="Guarantees for Ukraine", topic="nato")
+    items = with_fields(4, text="Longer text.", title="Guarantees for Ukraine", topics=[["nato"]])
     body = upload(analyst_client, items, "desk.json").content.decode()
     table = re.search(r'<table class="import-diff">.*?</table>', body, re.S).group(0)
     headers = len(re.findall(r"<th scope=\"col\"", table))
@@ -52,4 +52,4 @@ def test_each_diff_row_has_a_cell_under_each_header(analyst_client, loaded):
 def test_a_file_that_changes_nothing_says_so(analyst_client, loaded):
     body = upload(analyst_client, objects(), "desk.json").content.decode()
     assert "Nothing would change" in body
-    assert "<summary>7 unchanged objects</summary>" in body
+    assert "<summary>8 unchanged objects</summary>" in body

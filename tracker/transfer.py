@@ -1,6 +1,6 @@
 """Fixture export and import: the tracker's data as JSON fixtures with natural keys.
 
-Export writes the eight tracked models (never users, sessions or permissions) in
+Export writes every tracked model (never users, sessions or permissions) in
 dependency order, each model's objects sorted by natural key, indented by two
 spaces, with natural foreign and primary keys (no ``pk``): two exports of the
 same data are byte-identical, diff well in git and load with plain ``loaddata``.
@@ -8,7 +8,8 @@ same data are byte-identical, diff well in git and load with plain ``loaddata``.
 bookkeeping (edit-conflict counter, last local save), not the record itself.
 
 Import reads a fixture in chunks (so memory stays bounded by the size and
-object-count limits), refuses any model outside the tracker's eight, resolves
+object-count limits), converts a file in the previous format (see legacy.py),
+refuses any model outside the tracked ones, resolves
 natural keys inside the file or the database, runs ``full_clean()`` on every
 object and saves each through ``save()`` so that the change history records the
 importing user and the file name. Objects are matched by natural key (a
@@ -21,6 +22,7 @@ constraint the real apply will.
 
 import codecs
 import contextlib
+import functools
 import gzip
 import hashlib
 import io
@@ -35,34 +37,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    ValidationError,
+)
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
-from . import validators
+from . import legacy, validators
 from .diff import word_diff_html
-from .models import (
-    Actor,
-    Component,
-    EditConflict,
-    Event,
-    Party,
-    Plan,
-    Point,
-    Position,
-    Source,
-    tracked_models,
-)
+from .models import EditConflict, Event, Plan, Source, tracked_models
 
 # Dependency order: every foreign key points to a model earlier in the list
-# (or to its own model: Plan.derived_from, Point.derived_from).
+# (or to its own model: Plan.derived_from, Party.member_of, Source.cites).
 MODELS = list(tracked_models())
 LABELS = {model._meta.label_lower: model for model in MODELS}
 # Local bookkeeping: neither exported nor imported (ignored when a file has them).
 LOCAL_FIELDS = {"version", "updated_at"}
-SLUG_MODELS = {Party, Actor, Source, Plan, Event}
-PLAN_ITEMS = {Component, Point}
 
 CHUNK = 64 * 1024
 MAX_ERRORS = 50
@@ -103,21 +97,72 @@ def key_text(key):
     return "/".join(str(part) for part in key)
 
 
-# Export -------------------------------------------------------------------
+# Natural keys ---------------------------------------------------------------
+# Each model declares its key with natural_key() and get_by_natural_key(); the
+# fields behind it are the model's unique field (a slug, a uid) or its unique
+# constraint ((plan, number)), a relation in it standing for the related key.
+# tests/test_export.py checks that this agrees with natural_key() for every model.
 
-RELATED = {
-    Party: [],
-    Actor: ["party"],
-    Source: [],
-    Plan: ["authored_by", "derived_from"],
-    Component: ["plan"],
-    Point: ["plan", "component__plan", "derived_from__plan"],
-    Position: ["party", "point__plan", "component__plan", "plan", "speaker", "source"],
-    Event: ["source"],
-}
+
+@functools.cache
+def key_fields(model):
+    """The fields that identify an object, in ``natural_key()`` order."""
+    unique = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    if unique:
+        return (unique[0],)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and not constraint.condition:
+            return tuple(model._meta.get_field(name) for name in constraint.fields)
+    raise ImproperlyConfigured(f"{model._meta.label} has no unique field for a natural key.")
+
+
+@functools.cache
+def key_parts(model):
+    """(lookup, field) for each part of the natural key: Point → plan__slug, number."""
+    parts = []
+    for model_field in key_fields(model):
+        if model_field.is_relation:
+            inner = key_parts(model_field.related_model)
+            parts += [(f"{model_field.name}__{lookup}", leaf) for lookup, leaf in inner]
+        else:
+            parts.append((model_field.name, model_field))
+    return tuple(parts)
+
+
+@functools.cache
+def key_relations(model):
+    """The relations ``natural_key()`` follows (Provision: point__plan), to select_related."""
+    return tuple(
+        sorted({lookup.rsplit("__", 1)[0] for lookup, _ in key_parts(model) if "__" in lookup})
+    )
+
+
+def key_shape(model):
+    """How a reference is written: "[slug]", "[plan slug, number]"."""
+    names = [" ".join(lookup.split("__")[-2:]) for lookup, _ in key_parts(model)]
+    return f"[{', '.join(names)}]"
+
+
+def tracked_relation(model_field):
+    """A foreign key or many-to-many field to a tracked model (not to a user)."""
+    return model_field.is_relation and model_field.related_model in LABELS.values()
+
+
+def derived(model_field):
+    """A copy the model keeps itself (Position.party from its statement): not imported."""
+    keys = {f.name for f in key_fields(model_field.model)}
+    return not model_field.editable and model_field.name not in keys
+
+
+# Export -------------------------------------------------------------------
 
 
 def exported_fields(model, include_full_text=True):
+    """Every field of the record; no bookkeeping, no users (Position.coded_by).
+
+    Derived copies (Position.party, Position.stated_on) are written, so that
+    plain ``loaddata`` can load the file, and recomputed on import.
+    """
     names = [
         f.name
         for f in model._meta.get_fields()
@@ -125,6 +170,7 @@ def exported_fields(model, include_full_text=True):
         and not f.auto_created
         and not f.primary_key
         and f.name not in LOCAL_FIELDS
+        and (not f.is_relation or tracked_relation(f))
     ]
     if model is Source and not include_full_text:
         names.remove("full_text")
@@ -132,17 +178,24 @@ def exported_fields(model, include_full_text=True):
 
 
 def relations(model):
-    """The model's foreign keys and many-to-many fields (all point into MODELS)."""
-    return [f for f in model._meta.get_fields() if f.concrete and f.is_relation] + list(
-        model._meta.many_to_many
-    )
+    """The model's foreign keys and many-to-many fields to tracked models."""
+    fields = [f for f in model._meta.concrete_fields if f.is_relation]
+    return [f for f in fields + list(model._meta.many_to_many) if tracked_relation(f)]
 
 
 def _load(model):
-    objects = model.objects.select_related(*RELATED[model])
-    if model is Event:
-        objects = objects.prefetch_related("parties")
-    return list(objects)
+    """Every object, with what its and its references' natural keys need: one
+    query, and one per many-to-many field."""
+    select = list(key_relations(model))
+    prefetch = []
+    for relation in relations(model):
+        target = relation.related_model
+        if relation.many_to_many:
+            queryset = target.objects.select_related(*key_relations(target))
+            prefetch.append(models.Prefetch(relation.name, queryset=queryset))
+        else:
+            select += [relation.name, *(f"{relation.name}__{r}" for r in key_relations(target))]
+    return list(model.objects.select_related(*select).prefetch_related(*prefetch))
 
 
 def _referenced(obj, relation):
@@ -152,13 +205,33 @@ def _referenced(obj, relation):
     return [] if value is None else [value]
 
 
+def parents(model):
+    """The foreign keys an object is deleted with: Point.plan, Translation.statement."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.many_to_one and tracked_relation(f) and f.remote_field.on_delete is models.CASCADE
+    ]
+
+
+@functools.cache
+def in_plan(model):
+    """A part of a plan's text (the plan, its components, points, provisions):
+    its natural key runs through the plan."""
+    return model is Plan or any("plan__" in lookup for lookup, _ in key_parts(model))
+
+
 def _select_plans(objects, slugs):
     """The chosen plans with their contents, and everything those refer to.
 
-    A plan brings its components, its points and the positions on any of
-    them; then every object referred to (a party, a speaker, a source, the
-    plan or point something derives from) comes along, and the events whose
-    source is included, until nothing new is added.
+    A plan brings what is deleted with it or with its parts: components,
+    points, provisions, texts, statuses, lineage links, authors and the
+    positions on any of them. Then, until nothing new is added: every object
+    referred to (a statement, a party, a speaker, a source, the plan or point
+    something derives from; a referred plan comes without its contents); the
+    details of what is included (a statement's translations, an actor's
+    roles, an event's delegations: records outside the plans' text whose
+    containers are all included); and the events whose source is included.
     """
     by_pk = {model: {obj.pk: obj for obj in objects[model]} for model in MODELS}
     plans = {p.pk for p in objects[Plan] if p.slug in slugs}
@@ -167,22 +240,36 @@ def _select_plans(objects, slugs):
         raise ExportError(f"No plan with slug {', '.join(sorted(missing))}.")
     chosen = {model: set() for model in MODELS}
     chosen[Plan] = set(plans)
-    chosen[Component] = {c.pk for c in objects[Component] if c.plan_id in plans}
-    chosen[Point] = {p.pk for p in objects[Point] if p.plan_id in plans}
-    chosen[Position] = {
-        p.pk
-        for p in objects[Position]
-        if p.point_id in chosen[Point] or p.component_id in chosen[Component] or p.plan_id in plans
-    }
-    grew = True
-    while grew:
-        size = sum(len(pks) for pks in chosen.values())
+
+    def held(model, obj, every):
+        ids = [(f.related_model, getattr(obj, f.attname)) for f in parents(model)]
+        # The contents go by their plan parts only, the details by every container.
+        ids = [(m, pk) for m, pk in ids if pk is not None and (every or in_plan(m))]
+        found = [pk in chosen[m] for m, pk in ids]
+        return bool(found) and (all(found) if every else any(found))
+
+    def grow(step):
+        while True:
+            size = sum(len(pks) for pks in chosen.values())
+            step()
+            if sum(len(pks) for pks in chosen.values()) == size:
+                return
+
+    def contents():
+        for model in MODELS:
+            chosen[model] |= {obj.pk for obj in objects[model] if held(model, obj, every=False)}
+
+    def references():
         chosen[Event] |= {e.pk for e in objects[Event] if e.source_id in chosen[Source]}
         for model in MODELS:
             for relation in relations(model):
                 for pk in list(chosen[model]):
                     chosen[relation.related_model].update(_referenced(by_pk[model][pk], relation))
-        grew = sum(len(pks) for pks in chosen.values()) != size
+            if not in_plan(model) and parents(model):
+                chosen[model] |= {obj.pk for obj in objects[model] if held(model, obj, True)}
+
+    grow(contents)
+    grow(references)
     return {model: [obj for obj in objects[model] if obj.pk in chosen[model]] for model in MODELS}
 
 
@@ -194,9 +281,11 @@ def _dump(model, objects, include_full_text):
         use_natural_primary_keys=True,
         fields=exported_fields(model, include_full_text),
     )
+    many = [f.name for f in model._meta.many_to_many]
     for item in data:
-        if "parties" in item["fields"]:
-            item["fields"]["parties"] = sorted(item["fields"]["parties"])
+        for name in many:
+            if name in item["fields"]:
+                item["fields"][name] = sorted(item["fields"][name])
     return data
 
 
@@ -224,10 +313,6 @@ def _chunks(objects, include_full_text):
             yield ("\n" if first else ",\n") + "  " + text.replace("\n", "\n  ")
             first = False
     yield "]\n" if first else "\n]\n"
-
-
-def export_text(plans=None, include_full_text=True):
-    return "".join(export_fixture(plans, include_full_text))
 
 
 def csv_safe(value):
@@ -439,20 +524,6 @@ class Entry:
         return f"Object {self.index} (line {self.line}, {self.label}{key})"
 
 
-NATURAL_KEY_FIELDS = {
-    **dict.fromkeys(SLUG_MODELS, ("slug",)),
-    **dict.fromkeys(PLAN_ITEMS, ("plan", "number")),
-    Position: ("uid",),
-}
-
-
-def key_field(model, name):
-    """The field a natural-key part is compared with (a plan item's plan: the plan's slug)."""
-    if name == "plan":
-        return Plan._meta.get_field("slug")
-    return model._meta.get_field(name)
-
-
 def natural_reference(model, raw):
     """A reference to ``model`` as a natural-key tuple, checked for shape."""
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -462,23 +533,27 @@ def natural_reference(model, raw):
         )
     if not isinstance(raw, list):
         raise Invalid(f"expected the natural key of {model._meta.label_lower} as a list")
-    if model in PLAN_ITEMS:
-        ok = len(raw) == 2 and isinstance(raw[0], str) and type(raw[1]) is int
-        shape = "[plan slug, number]"
-    else:
-        ok = len(raw) == 1 and isinstance(raw[0], str)
-        shape = "[uid]" if model is Position else "[slug]"
+    parts = key_parts(model)
+    ok = len(raw) == len(parts) and all(
+        type(part) is int if isinstance(leaf, NUMBER_FIELDS) else isinstance(part, str)
+        for part, (_, leaf) in zip(raw, parts, strict=False)
+    )
     if not ok:
-        raise Invalid(f"a reference to {model._meta.label_lower} is {shape}, not {raw!r}")
+        raise Invalid(
+            f"a reference to {model._meta.label_lower} is {key_shape(model)}, not {raw!r}"
+        )
     # The key is looked up in the database: it must obey the rules of the fields it names.
-    for name, part in zip(NATURAL_KEY_FIELDS[model], raw, strict=True):
+    key = []
+    for part, (_, leaf) in zip(raw, parts, strict=True):
         try:
-            validators.check(key_field(model, name), part)
+            value = leaf.to_python(part)
+            validators.check(leaf, value)
         except ValidationError as exc:
             raise Invalid(
                 f"a reference to {model._meta.label_lower}: {' '.join(exc.messages)}"
             ) from exc
-    return tuple(raw)
+        key.append(str(value) if isinstance(leaf, models.UUIDField) else value)
+    return tuple(key)
 
 
 TEXT_FIELDS = (models.CharField, models.TextField)
@@ -535,6 +610,7 @@ def required_fields(model):
         for f in model._meta.concrete_fields
         if not f.primary_key
         and f.name not in LOCAL_FIELDS
+        and not derived(f)
         and not f.has_default()
         and not f.blank
         and not f.null
@@ -542,17 +618,21 @@ def required_fields(model):
 
 
 def natural_key_of(model, values):
-    names = NATURAL_KEY_FIELDS[model]
+    """The object's natural key from its values (a relation stands for its own key)."""
+    names = [f.name for f in key_fields(model)]
     missing = [name for name in names if values.get(name) is None]
     if missing:
         raise Invalid(
             f"missing field {', '.join(repr(n) for n in missing)}, needed to identify the object"
         )
-    if model in PLAN_ITEMS:
-        return (*values["plan"], values["number"])
-    if model is Position:
-        return (str(values["uid"]),)
-    return (values["slug"],)
+    key = []
+    for model_field in key_fields(model):
+        value = values[model_field.name]
+        if model_field.is_relation:
+            key += value
+        else:
+            key.append(str(value) if isinstance(model_field, models.UUIDField) else value)
+    return tuple(key)
 
 
 def check_object(index, line, raw):
@@ -581,9 +661,12 @@ def check_object(index, line, raw):
             or model_field.auto_created
             or model_field.primary_key
             or not (model_field.concrete or model_field.many_to_many)
+            or (model_field.is_relation and not tracked_relation(model_field))
         ):
             problems.append(f"unknown field {name!r}")
             continue
+        if derived(model_field):
+            continue  # the model sets it itself on save
         try:
             values[name] = convert(model_field, value)
         except Invalid as exc:
@@ -596,17 +679,28 @@ def check_object(index, line, raw):
 def read_fixture(stream, progress=None):
     """Parse and check a fixture; the entries, or ``ImportRefused`` with every problem.
 
-    A file naming any model outside the tracker's eight is refused whole,
-    with each offending object named.
+    A file naming any model outside the tracked ones is refused whole, with
+    each offending object named. Objects in the previous format (positions
+    with their own quote, a point's single topic ...) are converted on the way
+    (legacy.py): what they become carries the original's object number and line.
     """
     entries, errors, foreign, count = [], [], [], 0
-    for index, line, raw in iter_objects(open_fixture(stream), progress):
-        count = index
+    converter = legacy.Converter()
+
+    def objects():
+        for index, line, raw in iter_objects(open_fixture(stream), progress):
+            yield index, line, raw
+            yield from converter.pending()
+        yield from converter.finish()
+
+    for index, line, raw in objects():
+        count = max(count, index)
         model = raw.get("model") if isinstance(raw, dict) else None
         if isinstance(model, str) and model.lower() not in LABELS:
             foreign.append(f"Object {index} (line {line}): {model[:80]!r} is not a tracker model.")
             continue
         try:
+            raw = converter.convert(index, line, raw)
             entries.append(check_object(index, line, raw))
         except Invalid as exc:
             errors.append(f"Object {index} (line {line}): {exc}.")
@@ -629,8 +723,8 @@ def duplicates(entries):
         earlier = seen.setdefault((entry.model, entry.key), entry)
         if earlier is entry:
             continue
-        if entry.model in PLAN_ITEMS:
-            what = f"{entry.model._meta.verbose_name} number {entry.key[1]} of plan {entry.key[0]}"
+        if len(entry.key) > 1:
+            what = f"{entry.model._meta.verbose_name} {key_text(entry.key)}"
             errors.append(
                 f"Objects {earlier.index} (line {earlier.line}) and {entry.index} "
                 f"(line {entry.line}) are both {what}: a number clash."
@@ -742,29 +836,32 @@ class Preview:
 
 def _order(entries):
     """Entries in save order: by model, and within a model whatever an object
-    derives from (Plan.derived_from, Point.derived_from) before it."""
+    refers to by a foreign key to its own model (Plan.derived_from) before it."""
     by_key = {(e.model, e.key): e for e in entries}
     ordered, state, errors = [], {}, []
 
-    def visit(entry):
-        if state.get(entry.index) == "done":
+    def visit(entry, own):
+        at = (entry.model, entry.key)
+        if state.get(at) == "done":
             return
-        if state.get(entry.index) == "visiting":
+        if state.get(at) == "visiting":
             raise Invalid(entry)
-        state[entry.index] = "visiting"
-        parent = entry.values.get("derived_from")
-        if parent is not None and (entry.model, parent) in by_key:
-            visit(by_key[(entry.model, parent)])
-        state[entry.index] = "done"
+        state[at] = "visiting"
+        for name in own:
+            parent = entry.values.get(name)
+            if parent is not None and (entry.model, parent) in by_key:
+                visit(by_key[(entry.model, parent)], own)
+        state[at] = "done"
         ordered.append(entry)
 
     for model in MODELS:
+        own = [f.name for f in relations(model) if f.many_to_one and f.related_model is model]
         for entry in (e for e in entries if e.model is model):
             try:
-                visit(entry)
+                visit(entry, own)
             except Invalid:
-                errors.append(f"{entry.where}: derived_from forms a cycle.")
-                state[entry.index] = "done"
+                errors.append(f"{entry.where}: {', '.join(own)} forms a cycle.")
+                state[(entry.model, entry.key)] = "done"
     if errors:
         raise ImportRefused(_capped(errors))
     return ordered
@@ -775,23 +872,25 @@ def _existing(entries):
     found = {}
     for model in MODELS:
         keys = [e.key for e in entries if e.model is model]
+        parts = key_parts(model)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            if model in PLAN_ITEMS:
-                objects = model.objects.select_related("plan").filter(
-                    plan__slug__in={k[0] for k in chunk}, number__in={k[1] for k in chunk}
-                )
-            elif model is Position:
-                objects = model.objects.filter(uid__in=[k[0] for k in chunk])
-            else:
-                objects = model.objects.filter(slug__in=[k[0] for k in chunk])
+            # Each part narrowed on its own: the exact keys are matched below.
+            narrowed = {
+                f"{lookup}__in": {key[i] for key in chunk} for i, (lookup, _) in enumerate(parts)
+            }
+            objects = model.objects.select_related(*key_relations(model)).filter(**narrowed)
             for obj in objects:
                 found[(model, tuple(obj.natural_key()))] = obj
     return found
 
 
 class _Run:
-    """One pass over the entries inside a transaction: check, diff and save."""
+    """One pass over the entries inside a transaction: check, diff and save.
+
+    Many-to-many fields are set once every object is saved, so that a record
+    may list others of its kind in any order (Source.cites, Party.member_of).
+    """
 
     def __init__(self, entries, user, filename):
         self.entries = entries
@@ -803,17 +902,22 @@ class _Run:
         self.lookups = {}
         self.errors = []
         self.changes = []
+        self.links = []  # (object, {m2m field: keys}, entry), set after the saves
 
     def resolve(self, model, key):
         if (model, key) in self.in_file:
             if (model, key) in self.failed:
                 raise Invalid(f"refers to object {self.failed[(model, key)]}, which is invalid")
             return self.saved[(model, key)]
+        return self.existing(model, key)
+
+    def existing(self, model, key):
         if (model, key) not in self.lookups:
             try:
-                self.lookups[(model, key)] = model.objects.get_by_natural_key(*key)
+                found = model.objects.get_by_natural_key(*key)
             except model.DoesNotExist:
-                self.lookups[(model, key)] = None
+                found = None
+            self.lookups[(model, key)] = found
         found = self.lookups[(model, key)]
         if found is None:
             raise Invalid(
@@ -821,6 +925,14 @@ class _Run:
                 "nor in the database"
             )
         return found
+
+    def check(self, model, key):
+        """A many-to-many target: in the file (saved later, maybe) or in the database."""
+        if (model, key) in self.failed:
+            raise Invalid(f"refers to object {self.failed[(model, key)]}, which is invalid")
+        if (model, key) not in self.in_file:
+            self.existing(model, key)
+        return key
 
     def run(self, progress=None):
         ordered = _order(self.entries)
@@ -833,6 +945,10 @@ class _Run:
                 self.errors.append(f"{entry.where}: {exc}")
             if progress and (done % 200 == 0 or done == len(ordered)):
                 progress("Checking", done, len(ordered))
+        if self.errors:
+            raise ImportRefused(_capped(self.errors))
+        for obj, m2m, entry in self.links:
+            self.link(obj, m2m, entry)
         if self.errors:
             raise ImportRefused(_capped(self.errors))
         return self.changes
@@ -852,7 +968,7 @@ class _Run:
             model_field = entry.model._meta.get_field(name)
             try:
                 if model_field.many_to_many:
-                    m2m[name] = [self.resolve(model_field.related_model, k) for k in value]
+                    m2m[name] = [self.check(model_field.related_model, k) for k in value]
                 elif model_field.is_relation and value is not None:
                     setattr(obj, name, self.resolve(model_field.related_model, value))
                     resolved.append(name)
@@ -874,13 +990,21 @@ class _Run:
         try:
             # A reference just resolved exists: no need to query for it again.
             # (Constraints on those fields hold by natural key and in the database.)
-            obj.full_clean(exclude=resolved)
+            # Derived copies are the model's to set, on save.
+            exclude = resolved + [f.name for f in obj._meta.concrete_fields if derived(f)]
+            obj.full_clean(exclude=exclude)
         except ValidationError as exc:
             raise Invalid("; ".join(validation_messages(exc))) from exc
         changes = [] if created else self.field_changes(obj, before, plain)
-        changes += self.m2m_changes(obj, m2m, created)
+        m2m_changes = self.m2m_changes(obj, m2m, created)
+        changes += m2m_changes
         action = "created" if created else ("updated" if changes else "unchanged")
-        self.save(obj, action, m2m, entry)
+        self.save(obj, action, entry)
+        # Only what changes is set: each set is a version in the history.
+        changed = {c.name for c in m2m_changes}
+        m2m = {name: keys for name, keys in m2m.items() if (keys if created else name in changed)}
+        if m2m:
+            self.links.append((obj, m2m, entry))
         self.saved[(entry.model, entry.key)] = obj
         self.changes.append(
             ObjectChange(
@@ -916,16 +1040,18 @@ class _Run:
     @staticmethod
     def m2m_changes(obj, m2m, created):
         changes = []
-        for name, targets in m2m.items():
-            new = sorted(tuple(t.natural_key()) for t in targets)
-            if created:
-                continue
-            old = sorted(tuple(t.natural_key()) for t in getattr(obj, name).all())
+        if created:
+            return changes
+        for name, keys in m2m.items():
+            related = obj._meta.get_field(name).related_model
+            targets = getattr(obj, name).select_related(*key_relations(related))
+            old = sorted(tuple(t.natural_key()) for t in targets)
+            new = sorted(keys)
             if old != new:
                 changes.append(FieldChange(name, shown(old), shown(new)))
         return changes
 
-    def save(self, obj, action, m2m, entry):
+    def save(self, obj, action, entry):
         try:
             if action == "created":
                 obj._history_user = self.user
@@ -933,13 +1059,23 @@ class _Run:
                 obj.save()
             elif action == "updated":
                 obj.save_checked(obj.version, summary=self.summary, user=self.user)
-            if action != "unchanged":
-                for name, targets in m2m.items():
-                    getattr(obj, name).set(targets)
         except EditConflict as exc:
             raise ImportRefused(
                 f"{entry.where} was changed by someone else during the import; try again."
             ) from exc
+        except DatabaseError as exc:
+            raise ImportRefused(
+                f"{entry.where}: the database refused it ({str(exc)[:200]})."
+            ) from exc
+
+    def link(self, obj, m2m, entry):
+        """Set the many-to-many fields (recorded in the history like the save)."""
+        try:
+            for name, keys in m2m.items():
+                related = obj._meta.get_field(name).related_model
+                getattr(obj, name).set([self.resolve(related, key) for key in keys])
+        except Invalid as exc:
+            self.errors.append(f"{entry.where}: {exc}")
         except DatabaseError as exc:
             raise ImportRefused(
                 f"{entry.where}: the database refused it ({str(exc)[:200]})."

@@ -5,7 +5,7 @@ from tracker.transfer import ExportError, export_fixture
 
 class Command(BaseCommand):
     help = (
-        "Write the tracker's data (its eight models; no users, sessions or permissions) "
+        "Write the tracker's data (every tracked model; no users, sessions or permissions) "
         "as a JSON fixture with natural keys, in dependency order, each model sorted by "
         "natural key and indented, so that two exports of the same data are byte-identical. "
         "version and updated_at are left out: they are this database's bookkeeping."
@@ -20,7 +20,8 @@ class Command(BaseCommand):
             metavar="SLUG",
             help=(
                 "Only this plan (repeatable) and what it needs: its components, points and "
-                "the positions on them, the parties, speakers and sources those refer to, "
+                "the records on them (texts, statuses, lineage, authors, codings), the statements, "
+                "parties, speakers and sources those refer to, "
                 "the plans and points they derive from, and the events whose source is "
                 "included (with those events' parties)."
             ),
