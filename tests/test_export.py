@@ -58,7 +58,8 @@ def record(position, ukraine, point, plan, source):
     statement.event = event
     statement.save()
     Translation.objects.create(statement=statement, language="ru", text="Да", rendered_by="TASS")
-    point.topics.set([Topic.objects.get_or_create(slug="territory", defaults={"name": "T"})[0]])
+    territory = Topic.objects.update_or_create(slug="territory", defaults={"name": "Territory"})
+    point.topics.set([territory[0]])
     provision = Provision.objects.create(point=point, number=1, title="Recognition")
     coded(statement=statement, stance="red_line", point=point, provision=provision)
     PointText.objects.create(
@@ -328,7 +329,7 @@ def test_the_matrix_has_a_row_per_point_and_each_partys_latest_stance(
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="us-draft-stances.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Point", "Title", "Topic", "Status", "Component", "Russia", "Ukraine"]
+    assert rows[0] == ["Point", "Title", "Topics", "Status", "Component", "Russia", "Ukraine"]
     assert rows[1] == [
         "21",
         "Territory",

@@ -317,12 +317,19 @@ class StanceTable:
 
     def spreadsheet(self):
         """A header, then one row per point with each party's stance label (for CSV)."""
-        yield ["Point", "Title", "Status", "Component", *(p.name for p in self.parties)]
+        topics = {}
+        through = Point.topics.through.objects.filter(point__in=[p.pk for p in self.points])
+        for point_id, name in through.values_list("point_id", "topic__name").order_by(
+            "topic__name"
+        ):
+            topics.setdefault(point_id, []).append(name)
+        yield ["Point", "Title", "Topics", "Status", "Component", *(p.name for p in self.parties)]
         for point in self.points:
             component = point.component
             yield [
                 point.number,
                 point.title,
+                "; ".join(topics.get(point.pk, [])),
                 point.get_status_display(),
                 f"{component.number}. {component.title}" if component else "",
                 *(self.cell(point, party).label_for_sheet() for party in self.parties),

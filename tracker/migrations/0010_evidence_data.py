@@ -16,7 +16,7 @@ each historical point row its topic, so earlier versions stay complete.
 import uuid
 from collections import namedtuple
 
-from django.db import migrations
+from django.db import migrations, models
 from django.utils import timezone
 
 # When and by whom a record created here counts as made.
@@ -78,7 +78,36 @@ def record(apps, name, objects, origin):
                 history_change_reason=REASON,
             )
         )
-    return Historical.objects.bulk_create(rows, batch_size=500)
+    records = Historical.objects.bulk_create(rows, batch_size=500)
+    index(apps, name, records)
+    return records
+
+
+def index(apps, name, records):
+    """One row in the change index per new history record, and the marker moved on."""
+    Change = apps.get_model("tracker", "Change")
+    ChangeMarker = apps.get_model("tracker", "ChangeMarker")
+    Change.objects.bulk_create(
+        [
+            Change(
+                changed_at=r.history_date,
+                user_id=r.history_user_id,
+                model=name.lower(),
+                object_id=r.id,
+                object_repr=f"{name} {r.id}"[:300],
+                history_id=r.history_id,
+                action="+",
+                summary=REASON,
+                party_id=getattr(r, "party_id", None),
+            )
+            for r in records
+        ],
+        batch_size=500,
+    )
+    if records and not ChangeMarker.objects.filter(pk=1).update(
+        value=models.F("value") + len(records)
+    ):
+        ChangeMarker.objects.create(pk=1, value=len(records))
 
 
 def topics(apps):
@@ -270,7 +299,26 @@ def forwards(apps, schema_editor):
     statements(apps)
 
 
+NEW_MODELS = [
+    "statement",
+    "translation",
+    "provision",
+    "pointtext",
+    "pointlink",
+    "pointstatus",
+    "topic",
+    "planauthor",
+    "actorrole",
+    "delegation",
+]
+
+
+def backwards(apps, schema_editor):
+    """Going back drops the new models' tables (0009): their change index rows go too."""
+    apps.get_model("tracker", "Change").objects.filter(model__in=NEW_MODELS).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("tracker", "0009_evidence_model")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
