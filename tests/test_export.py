@@ -336,7 +336,9 @@ def test_the_matrix_has_a_row_per_point_and_each_partys_latest_stance(
         "Territory",
         "Open",
         "1. Peace framework",
-        "Supports",
+        # The statement's two codings of that day (one on a provision of the
+        # point), and the earlier statement counted with it.
+        "Supports; Red line (2)",
         "Opposes",
     ]
     # A title a spreadsheet would run as a formula is defused.
@@ -352,10 +354,10 @@ def test_the_matrix_of_an_unknown_plan_is_a_400(client, plan):
 def test_the_matrix_costs_the_same_queries_at_two_sizes(
     client, record, plan, django_assert_num_queries
 ):
-    # The plan, its points, the latest positions, the parties.
-    with django_assert_num_queries(4):
+    # The plan, its points, the codings, the parties, the points' topics.
+    with django_assert_num_queries(5):
         client.get(reverse("export_matrix"), {"plan": "us-draft"})
     populate(plan, parties=3, points=6)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("export_matrix"), {"plan": "us-draft"})
     assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 1 + 1 + 6
