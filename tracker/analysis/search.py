@@ -158,7 +158,8 @@ def text_match(model, fields, word):
     prefix term (``word:*``); "simple" neither stems nor drops stop words.
     Elsewhere (SQLite) a case-insensitive pattern anchored at the start of a
     word, so that both match the same records: a plain ``icontains`` would
-    find "NATO" inside "Senators".
+    find "NATO" inside "Senators" (and, being SQLite's LIKE, would ignore case
+    in ASCII only: "путин" would miss "Путин").
     """
     if uses_postgres():
         from django.contrib.postgres.search import SearchVector
