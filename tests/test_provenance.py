@@ -274,31 +274,39 @@ def test_on_the_seed_every_quote_is_unverifiable_until_a_text_is_attached(client
 def test_on_the_seed_with_the_article_attached_it_shows_which_quotes_lack_a_verified_source(
     client, seed_article
 ):
+    # The article is English: what it can verify is Reuters' English renderings of Putin's
+    # Russian (translations published by it). The Russian originals that cite it are checked
+    # only against Russian texts, none of which is attached, so they still lack a verified
+    # source rather than being "verified" by an English article.
     load_seed()
     call_command("attach_source_text", REUTERS, str(seed_article), stdout=io.StringIO())
     report = client.get("/provenance/").context["report"]
-    cited = quoted().filter(sources__slug=REUTERS, language="en")
-    originals = {c.statement for c in report.verified if c.translation is None}
-    assert originals == set(cited)
-    assert len(originals) >= 5
+    rendered = set(Translation.objects.filter(source__slug=REUTERS, language="en"))
+    assert len(rendered) >= 5
+    assert {c.translation for c in report.verified} == rendered
     assert report.not_found == []
+    originals = set(quoted().filter(sources__slug=REUTERS))
+    assert originals and all(s.language == "ru" for s in originals)
+    lacking = {c.statement for c in report.lacking if c.translation is None}
+    assert originals <= lacking
+    assert not {c.statement for c in report.verified if c.translation is None}
 
 
 def test_on_the_seed_with_a_text_of_our_own_it_tells_found_quotes_from_missing_ones(
     client, tmp_path
 ):
-    # The same check as with the article, on a text these tests write: all but one of the
-    # English quotes citing the Reuters source, between sentences of layout the check ignores.
+    # The same check as with the article, on a text these tests write: all but one of
+    # Reuters' English renderings, between sentences of layout the check ignores.
     load_seed()
-    cited = list(quoted().filter(sources__slug=REUTERS, language="en").order_by("pk"))
-    assert len(cited) >= 2
-    missing, found = cited[0], cited[1:]
-    body = "\n\n".join(f"He said:\u00a0\u201c{s.text}\u201d \u2014 and went on." for s in found)
+    rendered = list(Translation.objects.filter(source__slug=REUTERS, language="en").order_by("pk"))
+    assert len(rendered) >= 2
+    missing, found = rendered[0], rendered[1:]
+    body = "\n\n".join(f"He said:\u00a0\u201c{t.text}\u201d \u2014 and went on." for t in found)
     article = tmp_path / "article.txt"
     article.write_text(f"BISHKEK, Nov 27 (Reuters) \u2013\n{body}\n", encoding="utf-8")
     call_command("attach_source_text", REUTERS, str(article), stdout=io.StringIO())
     report = client.get("/provenance/").context["report"]
-    assert {c.statement for c in report.verified if c.translation is None} == set(found)
-    assert [c.statement for c in report.not_found if c.translation is None] == [missing]
+    assert {c.translation for c in report.verified} == set(found)
+    assert [c.translation for c in report.not_found] == [missing]
     body = client.get("/provenance/").content.decode()
     assert escape(missing.text) in body.split('id="not-found"')[1].split("</section>")[0]

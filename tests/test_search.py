@@ -278,3 +278,10 @@ def test_on_the_seed_the_database_search_matches_the_reference(query):
         got = {record.pk for record in results[name][1]}
         assert got == reference(kind, words), f"{connection.vendor}: {name} for {query!r}"
     assert any(results[name][1] for name in results), f"{query!r} finds nothing on the seed"
+
+
+def test_it_matches_at_the_start_of_a_word_in_any_script_and_case(client, russia, source):
+    statement = said(russia, quote="Путин и сенаторы", language="ru", source=source)
+    assert found(client.get("/search/?q=путин"))["statements"] == [statement]
+    assert found(client.get("/search/?q=сенатор"))["statements"] == [statement]
+    assert found(client.get("/search/?q=енатор"))["statements"] == []

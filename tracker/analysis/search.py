@@ -152,12 +152,14 @@ def word_query(word):
 
 
 def text_match(model, fields, word):
-    """A condition on ``model``: one of ``fields`` holds the word.
+    """A condition on ``model``: one of ``fields`` holds a word beginning with ``word``.
 
     PostgreSQL: full-text search with the "simple" configuration and a
-    prefix term (``word:*``); "simple" neither stems nor drops stop words, so
-    it matches what the fallback (``icontains`` in one of the fields)
-    matches, except for words found only inside another word.
+    prefix term (``word:*``); "simple" neither stems nor drops stop words.
+    Elsewhere (SQLite) a case-insensitive pattern anchored at the start of a
+    word, so that both match the same records: a plain ``icontains`` would
+    find "NATO" inside "Senators" (and, being SQLite's LIKE, would ignore case
+    in ASCII only: "путин" would miss "Путин").
     """
     if uses_postgres():
         from django.contrib.postgres.search import SearchVector
@@ -166,9 +168,10 @@ def text_match(model, fields, word):
             document=word_query(word)
         )
         return Q(pk__in=matching.values("pk"))
+    at_word_start = rf"(?<!\w){re.escape(word)}"
     condition = Q()
     for name in fields:
-        condition |= Q(**{f"{name}__icontains": word})
+        condition |= Q(**{f"{name}__iregex": at_word_start})
     return condition
 
 
