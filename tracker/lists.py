@@ -165,7 +165,7 @@ class PlanListForm(ListForm):
     SEARCHED = ("title", "short_title", "description")
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
-    party = party_choice("Authored by")
+    party = party_choice("Proposed or drafted by")
     start = forms.DateField(label="From", required=False)
     end = forms.DateField(label="To", required=False)
 
