@@ -516,10 +516,12 @@ def test_the_statement_form_is_for_editors_only(client, viewer, position):
 
 
 def test_it_creates_and_edits_a_party(analyst_client):
+    coalition = Party.objects.create(slug="coalition", name="Coalition", short_name="CoW")
     data = {"name": "European Union", "short_name": "EU", "slug": "eu", "kind": "bloc"}
-    data.update(colour="#003399", order=50, description="")
+    data.update(colour="#003399", order=50, description="", role="bloc", member_of=[coalition.pk])
     assert analyst_client.post(reverse("party_create"), data).status_code == 302
     party = Party.objects.get(slug="eu")
+    assert (party.role, list(party.member_of.all())) == ("bloc", [coalition])
     data.update(name="The European Union", version=party.version)
     assert analyst_client.post(reverse("party_edit", args=["eu"]), data).status_code == 302
     party.refresh_from_db()
@@ -531,9 +533,18 @@ def test_it_creates_and_edits_a_party(analyst_client):
 )
 def test_it_refuses_an_invalid_party(analyst_client, russia, changes):
     data = {"name": "X", "short_name": "X", "slug": "x", "kind": "state", "colour": "#000000"}
-    data.update(order=1, **changes)
+    data.update(order=1, role="other", **changes)
     assert analyst_client.post(reverse("party_create"), data).status_code == 422
     assert Party.objects.count() == 1
+
+
+def test_it_records_a_source_with_its_grade_and_what_it_cites(analyst_client, source):
+    data = {"title": "FT report", "slug": "ft", "kind": "news", "language": "en"}
+    data.update(primacy="secondary", reliability="fair", reliability_note="Named sources")
+    data["cites"] = [source.pk]
+    assert analyst_client.post(reverse("source_create"), data).status_code == 302
+    ft = Source.objects.get(slug="ft")
+    assert (ft.reliability, list(ft.cites.all())) == ("fair", [source])
 
 
 def test_a_party_still_referred_to_cannot_be_deleted(analyst_client, russia, position):
@@ -551,8 +562,8 @@ def test_it_adds_an_actor_to_a_party(analyst_client, russia):
 
 
 def test_it_refuses_a_source_published_in_the_future(analyst_client):
-    data = {"title": "Tomorrow's paper", "slug": "tomorrow", "kind": "news"}
-    data["published_on"] = TOMORROW
+    data = {"title": "Tomorrow's paper", "slug": "tomorrow", "kind": "news", "language": "en"}
+    data.update(primacy="secondary", reliability="unknown", published_on=TOMORROW)
     response = analyst_client.post(reverse("source_create"), data)
     assert response.status_code == 422
     assert "in the future" in response.content.decode()
@@ -561,7 +572,7 @@ def test_it_refuses_a_source_published_in_the_future(analyst_client):
 
 def test_it_records_an_event_with_its_parties(analyst_client, russia, ukraine, source):
     data = {"title": "Abu Dhabi talks", "slug": "abu-dhabi", "kind": "talks"}
-    data.update(occurred_on="2025-11-25", source=source.pk, certainty="medium")
+    data.update(occurred_on="2025-11-25", source=source.pk, certainty="medium", precision="day")
     data["parties"] = [russia.pk, ukraine.pk]
     response = analyst_client.post(reverse("event_create"), data)
     assert response.status_code == 302
@@ -635,6 +646,7 @@ def test_the_admin_refuses_a_save_from_a_stale_page(admin_client_, russia):
     assert b'name="loaded_version"' in page.content
     someone_else_saves(russia, name="Russian Federation")
     data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data["role"] = "belligerent"
     data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
     response = admin_client_.post(url, data)
     assert response.status_code == 200
@@ -661,6 +673,7 @@ def test_an_admin_save_overtaken_after_its_check_changes_nothing(
     monkeypatch.setattr(TrackedAdminForm, "clean", clean_then_someone_saves)
     url = reverse("admin:tracker_party_change", args=[russia.pk])
     data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data["role"] = "belligerent"
     data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
     response = admin_client_.post(url, data, follow=True)
     assert "Someone else saved this record while you were saving it" in (response.content.decode())

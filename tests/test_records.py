@@ -122,6 +122,7 @@ def test_a_viewer_cannot_create_an_actor(viewer_client, ukraine):
 def test_new_is_not_a_slug_an_actor_or_event_can_take(analyst_client, ukraine, source, url_name):
     data = {"name": "X", "title": "X", "slug": "new", "party": ukraine.pk}
     data.update(occurred_on="2025-11-27", source=source.pk, kind="talks", certainty="high")
+    data.update(precision="day", role="other")
     response = analyst_client.post(reverse(url_name), data)
     assert response.status_code == 422
     assert "reserved" in response.content.decode()

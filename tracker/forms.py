@@ -204,8 +204,21 @@ def fresh(obj):
 class PartyForm(TrackedForm):
     class Meta:
         model = Party
-        fields = ["name", "short_name", "slug", "kind", "colour", "order", "description"]
-        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "kind",
+            "role",
+            "member_of",
+            "colour",
+            "order",
+            "description",
+        ]
+        widgets = {
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "member_of": forms.CheckboxSelectMultiple,
+        }
 
 
 class ActorForm(TrackedForm):
@@ -223,10 +236,16 @@ class SourceForm(TrackedForm):
             "title",
             "slug",
             "kind",
+            "primacy",
+            "reliability",
+            "reliability_note",
             "publisher",
             "author",
             "published_on",
+            "language",
             "url",
+            "cites",
+            "attribution",
             "full_text",
             "notes",
         ]
@@ -243,14 +262,19 @@ class EventForm(TrackedForm):
             "slug",
             "kind",
             "occurred_on",
+            "precision",
             "date_note",
             "location",
             "description",
             "parties",
+            "plans",
             "source",
             "certainty",
         ]
-        widgets = {"parties": forms.CheckboxSelectMultiple}
+        widgets = {
+            "parties": forms.CheckboxSelectMultiple,
+            "plans": forms.CheckboxSelectMultiple,
+        }
 
 
 class PlanForm(TrackedForm):
