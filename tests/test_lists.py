@@ -234,8 +234,8 @@ LIST_QUERIES = {
     "event_list": 4,
     # count, the page of statements with party, speaker and event, their sources,
     # translations, the translations' sources, codings with their subjects and
-    # coders, the parties and the speakers offered in the filters
-    "statement_list": 8,
+    # coders, the parties, plans and speakers offered in the filters
+    "statement_list": 9,
 }
 
 
@@ -291,9 +291,8 @@ def test_the_statement_list_answers_what_russia_said_in_a_week_in_the_original_a
     coded(statement=inside, stance="basis", point=point)
     said(russia, stated_on=datetime.date(2025, 11, 28), quote="Too late")
     said(ukraine, stated_on=datetime.date(2025, 11, 24), quote="Ukraine said this")
-    response = client.get(
-        reverse("statement_list"), {"party": "russia", "start": "2025-11-21", "end": "2025-11-27"}
-    )
+    query = {"party": "russia", "plan": point.plan.slug, "start": "2025-11-21", "end": "2025-11-27"}
+    response = client.get(reverse("statement_list"), query)
     body = response.content.decode()
     assert list(response.context["page"]) == [inside]
     assert '<figure class="said original" lang="ru">' in body
@@ -302,6 +301,8 @@ def test_the_statement_list_answers_what_russia_said_in_a_week_in_the_original_a
     assert "It could be a basis" in body and "Reuters" in body
     assert "Accepts as a basis" in body and point.get_absolute_url() in body
     assert "Too late" not in body and "Ukraine said this" not in body
+    said(russia, stated_on=datetime.date(2025, 11, 22), quote="Not about any plan")
+    assert list(client.get(reverse("statement_list"), query).context["page"]) == [inside]
 
 
 def test_the_statement_list_filters_by_speaker_and_language(client, russia, putin):

@@ -320,10 +320,9 @@ def with_codings(statements):
 
 def language_choice():
     return forms.CharField(
-        label="Said in",
+        label="Said in (ru, uk, en …)",
         required=False,
         max_length=16,
-        help_text="A language code: ru, uk, en …",
         validators=[Statement._meta.get_field("language").validators[0]],
     )
 
@@ -340,6 +339,13 @@ class StatementListForm(ListForm):
     SEARCHED = ("text", "summary", "attribution", "speaker__name", "venue")
 
     party = party_choice()
+    plan = forms.ModelChoiceField(
+        Plan.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="About the plan",
+        empty_label="Any subject",
+    )
     speaker = forms.ModelChoiceField(
         Actor.objects.all(),
         to_field_name="slug",
@@ -357,6 +363,12 @@ class StatementListForm(ListForm):
     def filtered(self, rows, data):
         if data["party"]:
             rows = rows.filter(party=data["party"])
+        if data["plan"]:
+            plan = data["plan"]
+            on_plan = Position.objects.filter(statement=OuterRef("pk")).filter(
+                models.Q(plan=plan) | models.Q(point__plan=plan) | models.Q(component__plan=plan)
+            )
+            rows = rows.filter(Exists(on_plan))
         if data["speaker"]:
             rows = rows.filter(speaker=data["speaker"])
         if data["start"]:
