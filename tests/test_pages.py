@@ -331,3 +331,26 @@ def test_party_colours_come_from_a_stylesheet_not_inline_styles(client, russia, 
     assert ".party-russia { --party: #b91c1c; }" in css.content.decode()
     page = client.get(russia.get_absolute_url()).content.decode()
     assert "style=" not in page
+
+
+def test_a_statement_has_a_history_page_linked_from_its_page(viewer_client, position):
+    statement = position.statement
+    url = reverse("object_history", args=["statement", statement.pk])
+    assert url in viewer_client.get(statement.get_absolute_url()).content.decode()
+    assert viewer_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_statement_page_query_count_is_fixed(
+    client, position, point, size, django_assert_num_queries
+):
+    statement = position.statement
+    tass = Source.objects.create(slug="tass", title="TASS")
+    for n in range(size):
+        coded(statement=statement, stance="unclear", point=point, summary=f"Reading {n}")
+        Translation.objects.create(
+            statement=statement, language="ru", text="т", rendered_by=f"R{n}", source=tass
+        )
+    # the statement with party, speaker and event, its sources, translations, their
+    # sources, codings with subjects and coders
+    _count_queries(client, django_assert_num_queries, statement.get_absolute_url(), 5)
