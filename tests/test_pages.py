@@ -354,3 +354,26 @@ def test_statement_page_query_count_is_fixed(
     # the statement with party, speaker and event, its sources, translations, their
     # sources, codings with subjects and coders
     _count_queries(client, django_assert_num_queries, statement.get_absolute_url(), 5)
+
+
+@pytest.mark.parametrize(
+    ("precision", "until", "shown"),
+    [
+        ("day", None, "24 Nov 2025"),
+        ("week", None, "week of 24 Nov 2025"),
+        ("month", None, "November 2025"),
+        ("range", "2025-11-27", "between 24 and 27 Nov 2025"),
+        ("range", "2025-12-02", "between 24 Nov and 2 Dec 2025"),
+    ],
+)
+def test_a_date_is_shown_as_precisely_as_its_source_gives_it(precision, until, shown):
+    import datetime
+
+    from tracker.templatetags.evidence import said_when
+
+    statement = Statement(
+        said_on=datetime.date(2025, 11, 24),
+        precision=precision,
+        said_until=until and datetime.date.fromisoformat(until),
+    )
+    assert said_when(statement) == shown
