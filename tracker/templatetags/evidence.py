@@ -32,6 +32,6 @@ def said_when(record):
 
 
 @register.filter
-def in_language(translations, language):
-    """The translations in ``language`` (an already fetched list: no query)."""
-    return [t for t in translations if t.language == language]
+def english_first(translations):
+    """Renderings with the English ones first, beside the original (no query)."""
+    return sorted(translations, key=lambda t: (not t.language.startswith("en"), t.language))
