@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import STATED_ON
-from tracker.models import Component, Party, Plan, Point, Position, Source
+from tests.evidence import coded, said
+from tracker.models import Component, Party, Plan, Point, Position, Source, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +32,73 @@ def someone_else_saves(obj, **changes):
     return fresh
 
 
-def position_data(source=None, **extra):
+def position_data(statement=None, **extra):
+    """A coding on its own, of ``statement``."""
     data = {
-        "party": "",
+        "statement": statement.pk if statement else "",
         "stance": "opposes",
+        "conditions": "",
         "summary": "Rejects the limit on the armed forces.",
-        "quote": "",
-        "speaker": "",
-        "stated_on": STATED_ON.isoformat(),
         "certainty": "high",
-        "source": source.pk if source else "",
         "edit_summary": "per the Kyiv briefing",
     }
     data.update(extra)
     return data
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def coding_row(n, subject, stance="supports", **extra):
+    row = {
+        "subject": subject,
+        "provision_choice": "",
+        "stance": stance,
+        "conditions": "",
+        "summary": f"Reading {n}.",
+        "certainty": "high",
+    }
+    row.update(extra)
+    return {f"codings-{n}-{key}": value for key, value in row.items()}
+
+
+def statement_data(party, source, *codings, translations=(), **extra):
+    """A new statement's POST: its fields, its coding rows and its translation rows."""
+    data = {
+        "party": party.pk,
+        "speaker": "",
+        "attribution": f"A senior {party.short_name} official",
+        "capacity": "",
+        "said_on": STATED_ON.isoformat(),
+        "precision": "day",
+        "said_until": "",
+        "reported_on": "",
+        "event": "",
+        "venue": "",
+        "language": "ru",
+        "text": "Это может стать основой",
+        "summary": "Could be a basis.",
+        "sources": [source.pk],
+        "certainty": "high",
+        "edit_summary": "per the Bishkek remarks",
+        **management("codings", len(codings)),
+        **management("translations", len(translations)),
+    }
+    for row in (*codings, *translations):
+        data.update(row)
+    data.update(extra)
+    return data
+
+
+def translation_row(n, language="en", text="This could be a basis", rendered_by="Reuters"):
+    row = {"language": language, "text": text, "rendered_by": rendered_by, "source": ""}
+    return {f"translations-{n}-{key}": value for key, value in row.items()}
 
 
 # Points edited in place ------------------------------------------------------------
@@ -88,7 +142,7 @@ def test_it_saves_a_field_without_javascript_and_redirects_with_a_message(analys
 
 
 def test_cancelling_an_edit_in_place_shows_the_field_again(client, point):
-    url = reverse("point_field_show", args=[point.plan.slug, point.number, "topic"])
+    url = reverse("point_field_show", args=[point.plan.slug, point.number, "title"])
     response = client.get(url, **HTMX)
     assert response.status_code == 200
     assert b"Territory" in response.content
@@ -102,7 +156,7 @@ def test_cancelling_an_edit_in_place_shows_the_field_again(client, point):
         ("text", "", "This field is required."),
         ("text", "x" * 10_001, "at most 10000 characters"),
         ("status", "signed", "Select a valid choice."),
-        ("topic", "weather", "Select a valid choice."),
+        ("status", "weather", "Select a valid choice."),
         ("component", "999999", "Select a valid choice."),
     ],
 )
@@ -182,7 +236,7 @@ def point_data(point, **changes):
         "number": point.number,
         "title": point.title,
         "text": point.text,
-        "topic": point.topic,
+        "topics": [topic.pk for topic in point.topics.all()],
         "status": point.status,
         "component": point.component_id or "",
         "certainty": point.certainty,
@@ -213,7 +267,7 @@ def test_it_refuses_a_point_number_already_used_in_the_plan(analyst_client, plan
 
 def test_it_creates_a_point_and_refuses_a_duplicate_number(analyst_client, plan, point):
     url = reverse("point_create", args=[plan.slug])
-    data = {"number": 22, "title": "Amnesty", "text": "All sides.", "topic": "amnesty"}
+    data = {"number": 22, "title": "Amnesty", "text": "All sides.", "status": "open"}
     data.update(status="open", certainty="high", edit_summary="new in the draft")
     assert analyst_client.post(url, data).status_code == 302
     created = Point.objects.get(plan=plan, number=22)
@@ -245,82 +299,83 @@ def test_deleting_a_record_changed_meanwhile_is_refused(analyst_client, point):
 # Positions ---------------------------------------------------------------------------
 
 
-def test_it_adds_a_position_from_the_point_page(analyst_client, point, ukraine, source):
+def test_it_codes_an_existing_statement_from_the_point_page(analyst_client, point, ukraine):
+    statement = said(ukraine)
     url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
-    response = analyst_client.post(url, position_data(source, party=ukraine.pk))
+    response = analyst_client.post(url, position_data(statement))
     assert response.status_code == 302
     position = Position.objects.get(party=ukraine)
-    assert (position.point, position.source) == (point, source)
-    assert position.history.latest().history_change_reason == "per the Kyiv briefing"
+    assert (position.point, position.statement) == (point, statement)
+    assert position.coded_by.username == "anna"
+    record = position.history.latest()
+    assert record.history_change_reason == "per the Kyiv briefing"
+    assert record.history_user.username == "anna"
 
 
-def test_it_adds_a_position_with_a_new_source(analyst_client, point, ukraine):
+def test_the_point_page_form_offers_statements_and_a_new_one(analyst_client, point, ukraine):
+    statement = said(ukraine, statement_summary="Zelensky on the limit")
     url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
-    data = position_data(party=ukraine.pk, new_source_title="Zelensky address, 21 Nov")
-    data.update(new_source_publisher="Office of the President", new_source_url="president.gov.ua")
-    response = analyst_client.post(url, data, **HTMX)
-    assert response.status_code == 200
-    assert "Position added." in response.content.decode()
-    source = Source.objects.get(title="Zelensky address, 21 Nov")
-    assert source.url == "https://president.gov.ua"
-    assert source.slug == "zelensky-address-21-nov"
-    assert Position.objects.get(party=ukraine).source == source
-    assert source.history.count() == 1
+    body = analyst_client.get(url, **HTMX).content.decode()
+    assert "Zelensky on the limit" in body
+    assert f"{reverse('statement_create')}?point={point.pk}" in body
+    response = analyst_client.post(url, position_data(statement), **HTMX)
+    assert response.status_code == 200 and "Position added." in response.content.decode()
 
 
-def test_it_adds_a_position_from_the_party_page(analyst_client, point, ukraine, source):
+def test_it_codes_a_statement_of_the_party_from_the_party_page(
+    analyst_client, point, ukraine, russia
+):
+    statement = said(ukraine)
+    other = said(russia)
     url = reverse("position_create_for_party", args=[ukraine.slug])
-    response = analyst_client.post(url, position_data(source, point=point.pk))
+    response = analyst_client.post(url, position_data(statement, subject=f"point:{point.pk}"))
     assert response.status_code == 302
     assert Position.objects.get(party=ukraine).point == point
+    # Only the party's own statements are offered.
+    refused = analyst_client.post(url, position_data(other, subject=f"point:{point.pk}"))
+    assert refused.status_code == 422
+    assert not Position.objects.filter(party=russia).exists()
 
 
 @pytest.mark.parametrize(
     "changes, error",
     [
-        ({"source": ""}, "A position needs a source"),
+        ({"statement": ""}, "This field is required."),
         ({"stance": "enthusiastic"}, "Select a valid choice."),
         ({"stance": ""}, "This field is required."),
         ({"summary": ""}, "This field is required."),
         ({"summary": "x" * 10_001}, "at most 10000 characters"),
-        ({"stated_on": TOMORROW}, "cannot be stated in the future"),
-        ({"stated_on": "27/13/2025"}, "Enter a valid date."),
-        ({"party": ""}, "This field is required."),
-        ({"party": "999999"}, "Select a valid choice."),
-        ({"source": "", "new_source_title": "x" * 301}, "at most 300 characters"),
-        ({"source": "", "new_source_title": "Leak", "new_source_published_on": TOMORROW}, "future"),
+        ({"stance": "conditional"}, "Write out the conditions"),
+        ({"statement": "999999"}, "Select a valid choice."),
+        ({"provision_choice": "999999"}, "Select a valid choice."),
     ],
 )
 def test_it_refuses_an_invalid_position_with_422_and_saves_nothing(
-    analyst_client, point, ukraine, source, changes, error
+    analyst_client, point, ukraine, changes, error
 ):
+    statement = said(ukraine)
     url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
-    data = position_data(source, party=ukraine.pk)
+    data = position_data(statement)
     data.update(changes)
     for headers in ({}, HTMX):
         response = analyst_client.post(url, data, **headers)
         assert response.status_code == 422
         assert error in response.content.decode()
     assert not Position.objects.exists()
-    assert Source.objects.count() == 1
 
 
-def test_it_refuses_a_speaker_who_does_not_speak_for_the_party(
-    analyst_client, point, ukraine, putin, source
-):
-    url = reverse("position_create_for_point", args=[point.plan.slug, point.number])
-    response = analyst_client.post(url, position_data(source, party=ukraine.pk, speaker=putin.pk))
-    assert response.status_code == 422
-    assert "does not speak for this party" in response.content.decode()
-
-
-def test_it_edits_a_position_and_refuses_a_stale_copy(analyst_client, position, source):
+def test_it_edits_a_position_and_refuses_a_stale_copy(analyst_client, position, point):
     url = reverse("position_edit", args=[position.uid])
-    data = position_data(source, version=position.version, stance="conditional")
-    data.pop("party")
+    data = position_data(
+        version=position.version,
+        stance="conditional",
+        conditions="A ceasefire first",
+        subject=f"point:{point.pk}",
+    )
+    data.pop("statement")
     assert analyst_client.post(url, data).status_code == 302
     position.refresh_from_db()
-    assert position.stance == "conditional"
+    assert (position.stance, position.conditions) == ("conditional", "A ceasefire first")
     stale = {**data, "version": position.version - 1, "summary": "Mine"}
     response = analyst_client.post(url, stale)
     assert response.status_code == 409
@@ -343,14 +398,130 @@ def test_it_ignores_a_next_url_on_another_site(analyst_client, position):
     assert response["Location"] == position.point.get_absolute_url()
 
 
+# Statements with their codings ---------------------------------------------------------
+
+
+def test_it_creates_a_statement_with_two_codings_and_a_translation_in_one_post(
+    analyst_client, plan, point, russia, source
+):
+    data = statement_data(
+        russia,
+        source,
+        coding_row(0, f"point:{point.pk}", "basis"),
+        coding_row(1, f"plan:{plan.pk}", "reserves"),
+        translations=[translation_row(0)],
+    )
+    response = analyst_client.post(reverse("statement_create"), data)
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert response["Location"] == statement.get_absolute_url()
+    assert (statement.language, list(statement.sources.all())) == ("ru", [source])
+    codings = list(statement.positions.order_by("pk"))
+    assert [(c.stance, c.subject) for c in codings] == [("basis", point), ("reserves", plan)]
+    assert {c.party for c in codings} == {russia}
+    assert {c.coded_by.username for c in codings} == {"anna"}
+    assert statement.translations.get().text == "This could be a basis"
+    for record in (*statement.history.all(), *(c.history.get() for c in codings)):
+        assert record.history_user.username == "anna"
+        assert record.history_change_reason == "per the Bishkek remarks"
+
+
+def test_a_conditional_coding_without_conditions_is_refused_with_its_error(
+    analyst_client, point, russia, source
+):
+    data = statement_data(russia, source, coding_row(0, f"point:{point.pk}", "conditional"))
+    response = analyst_client.post(reverse("statement_create"), data, **HTMX)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Write out the conditions the statement sets." in body
+    assert body.lstrip().startswith('<form id="statement-form"')  # the form only, for htmx
+    assert not Statement.objects.exists() and not Position.objects.exists()
+    assert analyst_client.post(reverse("statement_create"), data).status_code == 422
+
+
+def test_a_statement_is_refused_whole_when_a_field_is_wrong(analyst_client, point, russia, source):
+    data = statement_data(
+        russia, source, coding_row(0, f"point:{point.pk}"), said_on=TOMORROW, attribution=""
+    )
+    response = analyst_client.post(reverse("statement_create"), data)
+    assert response.status_code == 422
+    assert "future" in response.content.decode()
+    assert not Statement.objects.exists() and not Position.objects.exists()
+
+
+def test_adding_a_coding_row_posts_the_form_back_with_one_more_row(
+    analyst_client, point, russia, source
+):
+    data = statement_data(russia, source, coding_row(0, f"point:{point.pk}"), add_codings="1")
+    page = analyst_client.post(reverse("statement_create"), data)
+    assert page.status_code == 200 and len(page.context["codings"].forms) == 2
+    assert "<html" in page.content.decode()  # without JavaScript: the page again
+    fragment = analyst_client.post(reverse("statement_create"), data, **HTMX)
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert 'name="codings-1-stance"' in body and 'value="Reading 0."' not in body
+    assert "Reading 0." in body  # what was typed is kept
+    assert not Statement.objects.exists()
+
+
+def test_a_new_statement_from_a_matrix_cell_starts_with_its_party_and_point(
+    analyst_client, point, russia
+):
+    url = f"{reverse('statement_create')}?party=russia&point={point.pk}"
+    response = analyst_client.get(url)
+    assert response.context["form"].initial["party"] == russia
+    assert response.context["codings"].forms[0].initial["subject"] == f"point:{point.pk}"
+    assert analyst_client.get(f"{reverse('statement_create')}?party=../x").status_code == 400
+
+
+def test_it_edits_a_statement_its_coding_and_deletes_another(
+    analyst_client, plan, point, position, source
+):
+    statement = position.statement
+    other = coded(statement=statement, stance="unclear", plan=plan)
+    data = statement_data(
+        statement.party,
+        source,
+        coding_row(0, f"point:{point.pk}", "red_line", id=position.pk, version=position.version),
+        coding_row(
+            1, f"plan:{plan.pk}", "unclear", id=other.pk, version=other.version, DELETE="on"
+        ),
+        speaker=statement.speaker_id,
+        attribution="",
+        version=statement.version,
+        **management("codings", 2, initial=2),
+    )
+    response = analyst_client.post(reverse("statement_edit", args=[statement.uid]), data)
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.stance == "red_line"
+    assert not Position.objects.filter(pk=other.pk).exists()
+    assert Statement.objects.get().text == "Это может стать основой"
+    stale = {**data, "version": statement.version, "codings-0-version": position.version - 1}
+    stale.pop("codings-1-DELETE")
+    stale.update(management("codings", 1, initial=1))
+    response = analyst_client.post(reverse("statement_edit", args=[statement.uid]), stale)
+    assert response.status_code == 409
+    assert "Someone else changed" in response.content.decode()
+
+
+def test_the_statement_form_is_for_editors_only(client, viewer, position):
+    url = reverse("statement_edit", args=[position.statement.uid])
+    assert client.get(url).status_code == 302
+    client.force_login(viewer)
+    assert client.get(url).status_code == 403
+
+
 # Parties, actors, sources, events, plans, components ----------------------------------
 
 
 def test_it_creates_and_edits_a_party(analyst_client):
+    coalition = Party.objects.create(slug="coalition", name="Coalition", short_name="CoW")
     data = {"name": "European Union", "short_name": "EU", "slug": "eu", "kind": "bloc"}
-    data.update(colour="#003399", order=50, description="")
+    data.update(colour="#003399", order=50, description="", role="bloc", member_of=[coalition.pk])
     assert analyst_client.post(reverse("party_create"), data).status_code == 302
     party = Party.objects.get(slug="eu")
+    assert (party.role, list(party.member_of.all())) == ("bloc", [coalition])
     data.update(name="The European Union", version=party.version)
     assert analyst_client.post(reverse("party_edit", args=["eu"]), data).status_code == 302
     party.refresh_from_db()
@@ -362,9 +533,18 @@ def test_it_creates_and_edits_a_party(analyst_client):
 )
 def test_it_refuses_an_invalid_party(analyst_client, russia, changes):
     data = {"name": "X", "short_name": "X", "slug": "x", "kind": "state", "colour": "#000000"}
-    data.update(order=1, **changes)
+    data.update(order=1, role="other", **changes)
     assert analyst_client.post(reverse("party_create"), data).status_code == 422
     assert Party.objects.count() == 1
+
+
+def test_it_records_a_source_with_its_grade_and_what_it_cites(analyst_client, source):
+    data = {"title": "FT report", "slug": "ft", "kind": "news", "language": "en"}
+    data.update(primacy="secondary", reliability="fair", reliability_note="Named sources")
+    data["cites"] = [source.pk]
+    assert analyst_client.post(reverse("source_create"), data).status_code == 302
+    ft = Source.objects.get(slug="ft")
+    assert (ft.reliability, list(ft.cites.all())) == ("fair", [source])
 
 
 def test_a_party_still_referred_to_cannot_be_deleted(analyst_client, russia, position):
@@ -382,8 +562,8 @@ def test_it_adds_an_actor_to_a_party(analyst_client, russia):
 
 
 def test_it_refuses_a_source_published_in_the_future(analyst_client):
-    data = {"title": "Tomorrow's paper", "slug": "tomorrow", "kind": "news"}
-    data["published_on"] = TOMORROW
+    data = {"title": "Tomorrow's paper", "slug": "tomorrow", "kind": "news", "language": "en"}
+    data.update(primacy="secondary", reliability="unknown", published_on=TOMORROW)
     response = analyst_client.post(reverse("source_create"), data)
     assert response.status_code == 422
     assert "in the future" in response.content.decode()
@@ -392,7 +572,7 @@ def test_it_refuses_a_source_published_in_the_future(analyst_client):
 
 def test_it_records_an_event_with_its_parties(analyst_client, russia, ukraine, source):
     data = {"title": "Abu Dhabi talks", "slug": "abu-dhabi", "kind": "talks"}
-    data.update(occurred_on="2025-11-25", source=source.pk, certainty="medium")
+    data.update(occurred_on="2025-11-25", source=source.pk, certainty="medium", precision="day")
     data["parties"] = [russia.pk, ukraine.pk]
     response = analyst_client.post(reverse("event_create"), data)
     assert response.status_code == 302
@@ -427,7 +607,7 @@ def test_a_new_plan_version_copies_components_and_points_with_lineage(analyst_cl
     assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
     assert new.derived_from == plan
     copied = new.points.get(number=21)
-    assert copied.derived_from == point
+    assert copied.earlier_links.get().earlier == point
     assert copied.component.plan == new and copied.component.title == point.component.title
     assert new.points.count() == 2
     assert copied.history.latest().history_change_reason == "after Geneva"
@@ -466,6 +646,7 @@ def test_the_admin_refuses_a_save_from_a_stale_page(admin_client_, russia):
     assert b'name="loaded_version"' in page.content
     someone_else_saves(russia, name="Russian Federation")
     data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data["role"] = "belligerent"
     data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
     response = admin_client_.post(url, data)
     assert response.status_code == 200
@@ -492,6 +673,7 @@ def test_an_admin_save_overtaken_after_its_check_changes_nothing(
     monkeypatch.setattr(TrackedAdminForm, "clean", clean_then_someone_saves)
     url = reverse("admin:tracker_party_change", args=[russia.pk])
     data = {"name": "Russia (edited)", "short_name": "RU", "slug": "russia", "kind": "state"}
+    data["role"] = "belligerent"
     data.update(colour="#b91c1c", order=100, description="", loaded_version=1)
     response = admin_client_.post(url, data, follow=True)
     assert "Someone else saved this record while you were saving it" in (response.content.decode())

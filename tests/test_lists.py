@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import STATED_ON, populate
+from tests.evidence import coded, said
 from tracker.lists import PER_PAGE
-from tracker.models import Actor, Event, Party, Plan, Source
+from tracker.models import Actor, Event, Party, Plan, PlanAuthor, Source, Statement, Translation
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["plan_list", "party_list", "actor_list", "source_list", "event_list"]
+LISTS = ["plan_list", "party_list", "actor_list", "source_list", "event_list", "statement_list"]
 
 
 def names(response, attribute):
@@ -49,14 +50,14 @@ def cast(plan, point, position, russia, ukraine, putin, source):
         occurred_on=datetime.date(2025, 11, 23),
         source=source,
     ).parties.add(ukraine)
-    Plan.objects.create(
+    geneva = Plan.objects.create(
         slug="geneva",
         title="Geneva framework",
         short_title="Geneva",
         presented_on=datetime.date(2025, 11, 23),
         status="negotiating",
-        authored_by=ukraine,
     )
+    PlanAuthor.objects.create(plan=geneva, party=ukraine, role="author")
     Actor.objects.create(slug="zelensky", name="Volodymyr Zelensky", party=ukraine)
 
 
@@ -102,10 +103,10 @@ def test_the_party_list_groups_parties_by_kind_and_filters_by_kind(client, cast)
     assert names(response, "slug") == ["nato"]
 
 
-def test_the_party_list_counts_actors_and_positions(client, cast):
-    response = client.get(reverse("party_list"), {"sort": "-positions"})
+def test_the_party_list_counts_actors_and_statements(client, cast):
+    response = client.get(reverse("party_list"), {"sort": "-statements"})
     russia = response.context["page"][0]
-    assert (russia.slug, russia.actor_count, russia.position_count) == ("russia", 1, 1)
+    assert (russia.slug, russia.actor_count, russia.statement_count) == ("russia", 1, 1)
     assert russia.last_stated == STATED_ON
 
 
@@ -113,9 +114,9 @@ def test_the_actor_list_filters_by_party_and_links_each_actor(client, cast, puti
     response = client.get(reverse("actor_list"), {"party": "russia"})
     assert names(response, "slug") == ["putin"]
     assert putin.get_absolute_url() in response.content.decode()
-    response = client.get(reverse("actor_list"), {"sort": "-positions"})
+    response = client.get(reverse("actor_list"), {"sort": "-statements"})
     assert names(response, "slug") == ["putin", "zelensky"]
-    assert response.context["page"][0].position_count == 1
+    assert response.context["page"][0].statement_count == 1
 
 
 def test_the_source_list_filters_by_kind_text_and_dates(client, cast, source):
@@ -182,6 +183,7 @@ def test_pages_keep_the_filters_and_sort_and_work_without_javascript(client, rus
         ("actor_list", "New actor"),
         ("source_list", "New source"),
         ("event_list", "New event"),
+        ("statement_list", "New statement"),
     ],
 )
 def test_the_new_button_shows_only_to_those_who_may_create(
@@ -217,19 +219,23 @@ def test_lists_refuse_writes(client):
 # Query counts: each list costs the same at two data sizes.
 
 LIST_QUERIES = {
-    # count of matching rows, the page of rows with authors and point counts,
-    # the parties offered in the "authored by" filter
-    "plan_list": 3,
-    # count, the page of parties with their actor and position counts
+    # count of matching rows, the page of rows with point counts, their authors
+    # with party and actor, the parties offered in the "authored by" filter
+    "plan_list": 4,
+    # count, the page of parties with their actor and statement counts
     "party_list": 2,
-    # count, the page of actors with their parties and position counts, the
+    # count, the page of actors with their parties and statement counts, the
     # parties offered in the filter
     "actor_list": 3,
-    # count, the page of sources with the positions citing each
+    # count, the page of sources with the statements citing each
     "source_list": 2,
     # count, the page of events with their sources, the page's events'
     # parties, the parties offered in the filter
     "event_list": 4,
+    # count, the page of statements with party, speaker and event, their sources,
+    # translations, the translations' sources, codings with their subjects and
+    # coders, the parties, plans and speakers offered in the filters
+    "statement_list": 9,
 }
 
 
@@ -240,6 +246,11 @@ def test_a_list_costs_the_same_at_any_size(
 ):
     populate(plan, parties=size, points=3)
     grow(size, position.party)
+    source = Source.objects.get(slug="source-0")
+    Translation.objects.bulk_create(
+        Translation(statement=s, language="ru", text="т", rendered_by="TASS", source=source)
+        for s in Statement.objects.all()
+    )
     with django_assert_num_queries(LIST_QUERIES[name]):
         response = client.get(reverse(name))
     assert response.status_code == 200
@@ -259,3 +270,48 @@ def test_a_filtered_list_costs_the_same_for_an_analyst(
         response = analyst_client.get("/events/", {"party": position.party.slug, "page": 2})
     assert response.status_code == 200
     assert "New event" in response.content.decode()
+
+
+# Statements: what a party said, in the original and in English
+
+
+def test_the_statement_list_answers_what_russia_said_in_a_week_in_the_original_and_english(
+    client, russia, ukraine, putin, point, source
+):
+    inside = said(
+        russia,
+        speaker=putin,
+        stated_on=datetime.date(2025, 11, 21),
+        quote="Это может стать основой",
+        language="ru",
+    )
+    Translation.objects.create(
+        statement=inside, language="en", text="It could be a basis", rendered_by="Reuters"
+    )
+    coded(statement=inside, stance="basis", point=point)
+    said(russia, stated_on=datetime.date(2025, 11, 28), quote="Too late")
+    said(ukraine, stated_on=datetime.date(2025, 11, 24), quote="Ukraine said this")
+    query = {"party": "russia", "plan": point.plan.slug, "start": "2025-11-21", "end": "2025-11-27"}
+    response = client.get(reverse("statement_list"), query)
+    body = response.content.decode()
+    assert list(response.context["page"]) == [inside]
+    assert '<figure class="said original" lang="ru">' in body
+    assert "Это может стать основой" in body
+    assert '<figure class="said translation" lang="en">' in body
+    assert "It could be a basis" in body and "Reuters" in body
+    assert "Accepts as a basis" in body and point.get_absolute_url() in body
+    assert "Too late" not in body and "Ukraine said this" not in body
+    said(russia, stated_on=datetime.date(2025, 11, 22), quote="Not about any plan")
+    assert list(client.get(reverse("statement_list"), query).context["page"]) == [inside]
+
+
+def test_the_statement_list_filters_by_speaker_and_language(client, russia, putin):
+    by_putin = said(russia, speaker=putin, language="ru", quote="Да")
+    said(russia, language="en", quote="Yes")
+    assert list(client.get("/statements/?speaker=putin").context["page"]) == [by_putin]
+    assert list(client.get("/statements/?language=ru").context["page"]) == [by_putin]
+    assert client.get("/statements/?language=1").status_code == 400
+
+
+def test_the_statements_are_reached_from_the_navigation(client):
+    assert 'href="/statements/"' in client.get("/").content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import STATED_ON, populate
+from tests.evidence import said
 from tests.tables import stance_table
 from tracker.models import Plan, Point, Position, Topic
 
@@ -119,9 +120,12 @@ def test_a_cell_shows_the_partys_positions_as_a_fragment_or_a_page(client, point
 
 def test_adding_a_position_in_a_cell_recolours_the_cell(analyst_client, point, ukraine, source):
     url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
-    assert b"Add a position" in analyst_client.get(url, **HTMX).content
+    statement = said(ukraine, statement_summary="Zelensky on guarantees")
+    panel = analyst_client.get(url, **HTMX).content.decode()
+    assert "Add a position" in panel and "Zelensky on guarantees" in panel
+    assert f"/statements/new/?party={ukraine.slug}&amp;point={point.pk}" in panel
     data = {"stance": "conditional", "summary": "Only with guarantees.", "certainty": "high"}
-    data.update(stated_on=STATED_ON.isoformat(), source=source.pk)
+    data.update(statement=statement.pk, conditions="Security guarantees first")
     response = analyst_client.post(url, data, **HTMX)
     assert response.status_code == 200
     body = response.content.decode()
@@ -135,9 +139,10 @@ def test_adding_a_position_in_a_cell_without_javascript_redirects(
 ):
     url = reverse("matrix_cell", args=[point.pk, ukraine.pk])
     data = {"stance": "supports", "summary": "Yes.", "certainty": "high"}
-    data.update(stated_on=STATED_ON.isoformat(), source=source.pk)
+    data["statement"] = said(ukraine).pk
     response = analyst_client.post(url, data)
     assert response.status_code == 302 and response["Location"] == url
+    assert Position.objects.get().coded_by.username == "anna"
 
 
 def test_a_bad_position_in_a_cell_is_refused_with_422(analyst_client, point, ukraine):

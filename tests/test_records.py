@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import STATED_ON
-from tracker.models import Actor, Event, Position
+from tests.evidence import coded, said
+from tracker.models import Actor, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -55,28 +56,19 @@ def test_edit_and_delete_links_show_only_to_those_allowed(client, viewer, analys
     assert edit in body and delete in body
 
 
-def test_an_actor_has_a_page_with_party_role_and_the_positions_they_voiced(client, putin, position):
+def test_an_actor_has_a_page_with_party_role_and_the_statements_they_made(client, putin, position):
     assert putin.get_absolute_url() == "/actors/putin/"
     response = client.get(putin.get_absolute_url())
     body = response.content.decode()
     assert "President" in body and "/parties/russia/" in body
-    assert position.get_absolute_url() in body
-    assert list(response.context["page"]) == [position]
+    assert position.statement.get_absolute_url() in body
+    assert position.get_absolute_url() in body  # its coding
+    assert list(response.context["page"]) == [position.statement]
 
 
-def test_the_actors_positions_are_paged(client, putin, position):
-    Position.objects.bulk_create(
-        Position(
-            party=position.party,
-            point=position.point,
-            stance="opposes",
-            summary=f"s{n}",
-            speaker=putin,
-            stated_on=STATED_ON - datetime.timedelta(days=n + 1),
-            source=position.source,
-        )
-        for n in range(60)
-    )
+def test_the_actors_statements_are_paged(client, putin, position):
+    for n in range(60):
+        said(putin.party, speaker=putin, stated_on=STATED_ON - datetime.timedelta(days=n + 1))
     first = client.get(putin.get_absolute_url())
     assert len(first.context["page"]) == 50
     second = client.get(putin.get_absolute_url(), {"page": 2})
@@ -94,21 +86,16 @@ def test_the_event_and_actor_pages_cost_the_same_at_any_size(
     client, event, putin, position, size, django_assert_num_queries
 ):
     for n in range(size):
-        Position.objects.create(
-            party=position.party,
-            point=position.point,
-            stance="opposes",
-            summary=f"s{n}",
-            speaker=putin,
-            stated_on=STATED_ON,
-            source=position.source,
-        )
-    # the event with its source, its parties
-    with django_assert_num_queries(2):
+        statement = said(putin.party, speaker=putin, event=event, quote=f"q{n}")
+        coded(statement=statement, stance="opposes", point=position.point, summary=f"s{n}")
+    # the event with its source, its parties, its plans, its delegations, count of
+    # statements, a page of statements with speaker and event, their sources,
+    # translations, codings
+    with django_assert_num_queries(9):
         client.get(event.get_absolute_url())
-    # the actor with its party, count of their positions, a page of positions
-    # with party, speaker, source and subject
-    with django_assert_num_queries(3):
+    # the actor with its party, their roles, count of their statements, a page of
+    # statements with speaker and event, their sources, translations, codings
+    with django_assert_num_queries(7):
         client.get(putin.get_absolute_url())
 
 
@@ -135,6 +122,7 @@ def test_a_viewer_cannot_create_an_actor(viewer_client, ukraine):
 def test_new_is_not_a_slug_an_actor_or_event_can_take(analyst_client, ukraine, source, url_name):
     data = {"name": "X", "title": "X", "slug": "new", "party": ukraine.pk}
     data.update(occurred_on="2025-11-27", source=source.pk, kind="talks", certainty="high")
+    data.update(precision="day", role="other")
     response = analyst_client.post(reverse(url_name), data)
     assert response.status_code == 422
     assert "reserved" in response.content.decode()

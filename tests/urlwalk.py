@@ -22,7 +22,7 @@ from django.contrib.auth.models import User
 from django.db.models import Max, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tracker.models import Event, Plan, Point
+from tracker.models import Event, Plan, Point, PointLink
 
 ROLES = ("anonymous", "viewer", "analyst", "superuser")
 LOGIN = "login"
@@ -85,6 +85,7 @@ ROUTES = {
     "position_detail": read_page(lambda c: {"uid": c.position.uid}),
     "actor_detail": read_page(lambda c: {"slug": c.putin.slug}),
     "event_detail": read_page(lambda c: {"slug": c.event.slug}),
+    "statement_detail": read_page(lambda c: {"uid": c.position.statement.uid}),
     "favicon": Route(get=expect(302, 302, 302, 302), post=EVERYONE_405, html=False),
     # Lists: public, filtered by GET parameters
     "plan_list": read_page(),
@@ -92,6 +93,7 @@ ROUTES = {
     "actor_list": read_page(),
     "source_list": read_page(),
     "event_list": read_page(),
+    "statement_list": read_page(),
     # Analysis: read-only, public
     "compare": read_page(),
     "plan_components": read_page(lambda c: {"slug": c.plan.slug}),
@@ -144,6 +146,9 @@ ROUTES = {
     "position_create_for_party": edit_page(lambda c: {"slug": c.russia.slug}),
     "position_edit": edit_page(lambda c: {"uid": c.position.uid}),
     "position_delete": edit_page(lambda c: {"uid": c.position.uid}),
+    "statement_create": edit_page(),
+    "statement_edit": edit_page(lambda c: {"uid": c.position.statement.uid}),
+    "statement_delete": edit_page(lambda c: {"uid": c.position.statement.uid}),
     "party_create": edit_page(),
     "party_edit": edit_page(lambda c: {"slug": c.russia.slug}),
     "party_delete": edit_page(lambda c: {"slug": c.russia.slug}),
@@ -210,6 +215,21 @@ READS = {
     "actor_list": ("q", "sort", "page", "party"),
     "source_list": ("q", "sort", "page", "kind", "start", "end"),
     "event_list": ("q", "sort", "page", "kind", "party", "start", "end"),
+    "statement_list": (
+        "q",
+        "sort",
+        "page",
+        "party",
+        "plan",
+        "speaker",
+        "start",
+        "end",
+        "language",
+    ),
+    "statement_detail": (),
+    "statement_create": ("party", "point", "next"),
+    "statement_edit": NEXT,
+    "statement_delete": NEXT,
     "actor_detail": ("page",),
     "event_detail": (),
     "favicon": (),
@@ -305,9 +325,10 @@ def make_cast(plan, point, position, source, russia, putin, component):
     later = Plan.objects.create(
         slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
     )
-    Point.objects.create(
-        plan=later, number=1, title="Territory, bracketed", text="Deferred.", derived_from=point
+    bracketed = Point.objects.create(
+        plan=later, number=1, title="Territory, bracketed", text="Deferred."
     )
+    PointLink.objects.create(earlier=point, later=bracketed, plan=later, kind="revised")
     return SimpleNamespace(
         plan=plan,
         later=later,

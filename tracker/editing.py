@@ -13,7 +13,7 @@ from django.utils.text import capfirst, slugify
 
 from .history import recorded_as
 from .merge import Merge
-from .models import ChangeMarker, EditConflict, Source, Tracked
+from .models import ChangeMarker, EditConflict, Tracked
 
 
 def save_form(form, user):
@@ -30,17 +30,50 @@ def save_form(form, user):
     return obj
 
 
-def save_position(form, user):
-    """Save a position, first creating the new source it describes, if any."""
+def save_coding(form, user):
+    """Save a coding; a new one is coded by ``user``."""
+    if form.instance.pk is None:
+        form.instance.coded_by = user
+    return save_form(form, user)
+
+
+class RowConflict(Exception):
+    """A coding or translation saved with the statement was changed meanwhile."""
+
+    def __init__(self, current):
+        super().__init__(f"{current!r} was changed by someone else")
+        self.current = current
+
+
+def save_rows(formset, statement, user, summary, save=save_form):
+    """Save a statement's inline rows (codings, translations) with its summary."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            try:
+                version = form.cleaned_data.get("version") or form.instance.version
+                delete_checked(form.instance, version, summary, user)
+            except EditConflict as conflict:
+                raise RowConflict(conflict.current) from conflict
+    for form in formset.changed_forms():
+        form.instance.statement = statement
+        form.cleaned_data.setdefault("edit_summary", summary)
+        try:
+            save(form, user)
+        except EditConflict as conflict:
+            raise RowConflict(conflict.current) from conflict
+
+
+def save_statement(form, user, *, codings, translations):
+    """Save a statement with its codings and translations: all of it, or nothing.
+
+    The statement goes through the version check (and the merge, by the
+    caller); a row changed by someone else meanwhile raises ``RowConflict``.
+    """
     with transaction.atomic():
-        source = form.new_source()
-        if source is not None:
-            source.slug = unique_slug(Source, source.title)
-            source._change_reason = form.summary or "Added with a position"
-            source._history_user = user
-            source.save()
-            form.instance.source = source
-        return save_form(form, user)
+        statement = save_form(form, user)
+        save_rows(translations, statement, user, form.summary)
+        save_rows(codings, statement, user, form.summary, save=save_coding)
+    return statement
 
 
 @dataclass

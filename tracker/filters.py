@@ -426,3 +426,17 @@ class TableRowsForm(forms.Form):
         if not start < stop <= start + 600:
             raise forms.ValidationError("rows must be START-STOP, at most 600 rows.")
         return start, stop
+
+
+class StatementStartForm(QueryForm):
+    """``?party=<slug>&point=<pk>``: a new statement started from a party or a matrix cell."""
+
+    party = BySlug(Party.objects.all(), required=False)
+    point = Number(required=False)
+
+    def initial_values(self):
+        """The statement form's initial values, and its first coding row's."""
+        party, point = self.cleaned_data["party"], self.cleaned_data["point"]
+        initial = {"party": party} if party else None
+        coding = [{"subject": f"point:{point}"}] if point else None
+        return initial, coding

@@ -7,10 +7,10 @@ shown) instead of raising from ``int()`` or a date overflow.
 
 from django import forms
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Actor, Event, Party, Plan, Position, Source
+from .models import Actor, Event, Party, Plan, PlanAuthor, Position, Source, Statement
 
 PER_PAGE = 25
 
@@ -165,18 +165,22 @@ class PlanListForm(ListForm):
     SEARCHED = ("title", "short_title", "description")
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
-    party = party_choice("Authored by")
+    party = party_choice("Proposed or drafted by")
     start = forms.DateField(label="From", required=False)
     end = forms.DateField(label="To", required=False)
 
     def base(self):
-        return Plan.objects.select_related("authored_by").annotate(point_count=Count("points"))
+        authors = PlanAuthor.objects.select_related("party", "actor")
+        return Plan.objects.annotate(point_count=Count("points")).prefetch_related(
+            Prefetch("authors", queryset=authors)
+        )
 
     def filtered(self, rows, data):
         if data["status"]:
             rows = rows.filter(status=data["status"])
         if data["party"]:
-            rows = rows.filter(authored_by=data["party"])
+            authored = PlanAuthor.objects.filter(plan=OuterRef("pk"), party=data["party"])
+            rows = rows.filter(Exists(authored))
         if data["start"]:
             rows = rows.filter(presented_on__gte=data["start"])
         if data["end"]:
@@ -195,8 +199,8 @@ class PartyListForm(ListForm):
         "kind": ("Kind", [KIND_ORDER, "order", "name"]),
         "name": ("Party", ["name"]),
         "actors": ("Actors", ["actor_count", "name"]),
-        "positions": ("Positions", ["position_count", "name"]),
-        "latest": ("Latest position", ["last_stated", "name"]),
+        "statements": ("Statements", ["statement_count", "name"]),
+        "latest": ("Latest statement", ["last_stated", "name"]),
     }
     DEFAULT_SORT = "kind"
     SEARCHED = ("name", "short_name", "description")
@@ -206,8 +210,8 @@ class PartyListForm(ListForm):
     def base(self):
         return Party.objects.annotate(
             actor_count=count_of(Actor, "party"),
-            position_count=count_of(Position, "party"),
-            last_stated=latest_of(Position, "party", "stated_on"),
+            statement_count=count_of(Statement, "party"),
+            last_stated=latest_of(Statement, "party", "said_on"),
         )
 
     def filtered(self, rows, data):
@@ -223,7 +227,7 @@ class ActorListForm(ListForm):
     SORTS = {
         "name": ("Name", ["name"]),
         "party": ("Party", ["party__name", "name"]),
-        "positions": ("Positions voiced", ["position_count", "name"]),
+        "statements": ("Statements", ["statement_count", "name"]),
         "latest": ("Latest", ["last_stated", "name"]),
     }
     DEFAULT_SORT = "name"
@@ -233,8 +237,8 @@ class ActorListForm(ListForm):
 
     def base(self):
         return Actor.objects.select_related("party").annotate(
-            position_count=count_of(Position, "speaker"),
-            last_stated=latest_of(Position, "speaker", "stated_on"),
+            statement_count=count_of(Statement, "speaker"),
+            last_stated=latest_of(Statement, "speaker", "said_on"),
         )
 
     def filtered(self, rows, data):
@@ -252,7 +256,7 @@ class SourceListForm(ListForm):
         "date": ("Date", ["published_on", "title"]),
         "title": ("Title", ["title"]),
         "publisher": ("Publisher", ["publisher", "title"]),
-        "positions": ("Positions citing it", ["position_count", "title"]),
+        "statements": ("Statements citing it", ["statement_count", "title"]),
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "publisher", "author")
@@ -263,7 +267,7 @@ class SourceListForm(ListForm):
 
     def base(self):
         return Source.objects.defer("full_text").annotate(
-            position_count=count_of(Position, "source")
+            statement_count=count_of(Statement.sources.through, "source")
         )
 
     def filtered(self, rows, data):
@@ -302,4 +306,75 @@ class EventListForm(ListForm):
             rows = rows.filter(occurred_on__gte=data["start"])
         if data["end"]:
             rows = rows.filter(occurred_on__lte=data["end"])
+        return rows
+
+
+def with_codings(statements):
+    """``statements`` with all a statement's card shows: speaker, event, sources,
+    translations and codings (a fixed number of queries for any number of rows).
+
+    Belongs on ``StatementQuerySet`` (as ``with_evidence().with_codings()``)."""
+    codings = Position.objects.with_subject().select_related("coded_by").order_by("pk")
+    return statements.with_evidence().prefetch_related(Prefetch("positions", queryset=codings))
+
+
+def language_choice():
+    return forms.CharField(
+        label="Said in (ru, uk, en …)",
+        required=False,
+        max_length=16,
+        validators=[Statement._meta.get_field("language").validators[0]],
+    )
+
+
+class StatementListForm(ListForm):
+    """Statements, each with its original text and translations side by side."""
+
+    SORTS = {
+        "date": ("Date said", ["said_on", "party__name"]),
+        "party": ("Party", ["party__name", "said_on"]),
+        "speaker": ("Speaker", ["speaker__name", "attribution", "said_on"]),
+    }
+    DEFAULT_SORT = "-date"
+    SEARCHED = ("text", "summary", "attribution", "speaker__name", "venue")
+
+    party = party_choice()
+    plan = forms.ModelChoiceField(
+        Plan.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="About the plan",
+        empty_label="Any subject",
+    )
+    speaker = forms.ModelChoiceField(
+        Actor.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label="Speaker",
+        empty_label="Anyone",
+    )
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
+    language = language_choice()
+
+    def base(self):
+        return with_codings(Statement.objects.all())
+
+    def filtered(self, rows, data):
+        if data["party"]:
+            rows = rows.filter(party=data["party"])
+        if data["plan"]:
+            plan = data["plan"]
+            on_plan = Position.objects.filter(statement=OuterRef("pk")).filter(
+                models.Q(plan=plan) | models.Q(point__plan=plan) | models.Q(component__plan=plan)
+            )
+            rows = rows.filter(Exists(on_plan))
+        if data["speaker"]:
+            rows = rows.filter(speaker=data["speaker"])
+        if data["start"]:
+            rows = rows.filter(said_on__gte=data["start"])
+        if data["end"]:
+            rows = rows.filter(said_on__lte=data["end"])
+        if data["language"]:
+            rows = rows.filter(language=data["language"])
         return rows

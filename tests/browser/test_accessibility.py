@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from tests.browser.conftest import make_user, sign_in
-from tracker.models import Actor, Event, Position, Source
+from tracker.models import Actor, Event, Position, Source, Statement
 from tracker.roles import ANALYST
 
 AXE_OPTIONS = {
@@ -24,6 +24,7 @@ def main_pages():
     event = Event.objects.order_by("pk").first()
     source = Source.objects.order_by("pk").first()
     position = Position.objects.order_by("pk").first()
+    statement = Statement.objects.order_by("pk").first()
     return {
         "overview": "/",
         "plan": "/plans/us-28-point-plan/",
@@ -33,6 +34,9 @@ def main_pages():
         "source": source.get_absolute_url(),
         "event": event.get_absolute_url(),
         "position": position.get_absolute_url(),
+        "statement": statement.get_absolute_url(),
+        "statements": "/statements/?party=russia&start=2025-11-21&end=2025-11-27",
+        "new statement": "/statements/new/?party=russia",
         "plans": "/plans/",
         "parties": "/parties/",
         "actors": "/actors/",

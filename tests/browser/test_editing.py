@@ -1,11 +1,12 @@
-"""Analysts editing in Chromium: in place, positions with new sources, the matrix, conflicts."""
+"""Analysts editing in Chromium: in place, statements with their codings, the matrix, conflicts."""
 
 import re
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tracker.models import Point, Position, Source
+from tests.evidence import said
+from tracker.models import Point, Position
 
 
 def sign_in(page, username):
@@ -43,29 +44,57 @@ def test_an_invalid_inline_edit_shows_the_error_next_to_the_field(page, browser_
     assert Point.objects.get(pk=point.pk).title == "Territory"
 
 
-def test_an_analyst_adds_a_position_with_a_new_source(page, browser_analyst, point, ukraine):
+def test_an_analyst_records_a_statement_with_two_codings_in_one_form(
+    page, browser_analyst, point, russia, source
+):
+    sign_in(page, "anna")
+    page.goto(f"/statements/new/?party=russia&point={point.pk}")
+    form = page.locator("form#statement-form")
+    form.locator("#id_attribution").fill("A senior Kremlin official")
+    form.locator("#id_said_on").fill("2025-11-26")
+    form.locator("#id_language").fill("ru")
+    form.locator("#id_text").fill("Это может стать основой")
+    form.locator("#id_summary").fill("Could be a basis.")
+    form.locator("#id_sources").select_option(label=source.title)
+    form.locator("[name=codings-0-stance]").select_option("basis")
+    form.locator("[name=codings-0-summary]").fill("Accepts the point as a basis.")
+    form.get_by_role("button", name="Add a coding").click()
+    row = page.locator("[name=codings-1-subject]")
+    expect(row).to_be_visible()  # swapped in place, what was typed kept
+    expect(page.locator("[name=codings-0-summary]")).to_have_value("Accepts the point as a basis.")
+    row.select_option(f"plan:{point.plan.pk}")
+    page.locator("[name=codings-1-stance]").select_option("reserves")
+    page.locator("[name=codings-1-summary]").fill("Reserves on the whole plan.")
+    screenshot(page, "editing-statement-form")
+    page.get_by_role("button", name="Save the statement").click()
+    expect(page.locator("h1")).to_contain_text("A senior Kremlin official")
+    expect(page.locator("main")).to_contain_text("Accepts as a basis")
+    expect(page.locator("main")).to_contain_text("Reserves its position")
+    assert Position.objects.filter(statement__party=russia).count() == 2
+
+
+def test_an_analyst_codes_a_statement_already_recorded_from_the_point_page(
+    page, browser_analyst, point, ukraine
+):
+    said(ukraine, statement_summary="Zelensky evening address")
     sign_in(page, "anna")
     page.goto(point.get_absolute_url())
     page.get_by_role("link", name="Add a position").click()
     form = page.locator("form#new-position")
-    form.get_by_label("Party").select_option(label="Ukraine")
+    form.get_by_label("Statement").select_option(index=1)
     form.get_by_label("Stance").select_option("opposes")
-    form.get_by_label("Summary:", exact=True).fill("No recognition of occupied territory.")
-    form.get_by_label("Stated on").fill("2025-11-26")
-    form.get_by_label("New source: title").fill("Zelensky evening address")
-    form.get_by_label("Publisher").fill("Office of the President")
+    form.get_by_label("Reading").fill("No recognition of occupied territory.")
     screenshot(page, "editing-position-form")
     form.get_by_role("button", name="Add the position").click()
     expect(page.locator(".position-added")).to_contain_text("Position added.")
-    expect(page.locator(".position-added")).to_contain_text("Zelensky evening address")
     screenshot(page, "editing-position-added")
-    source = Source.objects.get(title="Zelensky evening address")
-    assert Position.objects.get(party=ukraine).source == source
+    assert Position.objects.get(party=ukraine).point == point
 
 
 def test_adding_a_position_in_the_matrix_recolours_the_cell(
     page, browser_analyst, point, ukraine, source
 ):
+    said(ukraine, statement_summary="Ceasefire remarks")
     sign_in(page, "anna")
     page.goto(f"/matrix/?plan={point.plan.slug}")
     cell = page.locator(f"#c{point.pk}-{ukraine.pk}")
@@ -74,10 +103,9 @@ def test_adding_a_position_in_the_matrix_recolours_the_cell(
     cell.locator("a").click()
     panel = page.locator("#matrix-panel")
     expect(panel).to_contain_text("has no recorded position")
+    panel.get_by_label("Statement").select_option(index=1)
     panel.get_by_label("Stance").select_option("supports")
-    panel.get_by_label("Summary:", exact=True).fill("Accepts a ceasefire on the current line.")
-    panel.get_by_label("Stated on").fill("2025-11-27")
-    panel.get_by_label("Source:", exact=True).select_option(label=source.title)
+    panel.get_by_label("Reading").fill("Accepts a ceasefire on the current line.")
     panel.get_by_role("button", name="Add the position").click()
     expect(panel).to_contain_text("Position added.")
     expect(page.locator(f"#c{point.pk}-{ukraine.pk}")).to_have_class(re.compile(r"\bm-supports\b"))

@@ -11,6 +11,7 @@ from ..lists import (
     PartyListForm,
     PlanListForm,
     SourceListForm,
+    StatementListForm,
 )
 
 
@@ -46,3 +47,8 @@ def source_list(request):
 @require_safe
 def event_list(request):
     return list_page(request, EventListForm, "tracker/event_list.html")
+
+
+@require_safe
+def statement_list(request):
+    return list_page(request, StatementListForm, "tracker/statement_list.html")

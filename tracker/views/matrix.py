@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import history, stances
-from ..editing import save_position
+from ..editing import save_coding
 from ..filters import AsOfForm, MatrixFilterForm, negotiation_day, requested_plan
 from ..forms import PositionForm
 from ..models import Party, Point, Stance
@@ -68,9 +68,7 @@ def matrix_as_of(request, plan_slug):
 
 
 def cell_context(point, party, form):
-    positions = point.positions.filter(party=party).select_related(
-        "party", "statement__speaker", "provision"
-    )
+    positions = point.positions.filter(party=party).with_subject().select_related("coded_by")
     return {
         "point": point,
         "party": party,
@@ -103,7 +101,7 @@ def add_position(request, point, party):
     template = cell_template(request)
     if not form.is_valid():
         return render(request, template, cell_context(point, party, form), status=422)
-    position = save_position(form, request.user)
+    position = save_coding(form, request.user)
     if not request.htmx:
         messages.success(request, f"Added: {position}.")
         return redirect("matrix_cell", point=point.pk, party=party.pk)

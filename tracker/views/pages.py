@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,7 +10,19 @@ from django.views.decorators.http import require_safe
 
 from .. import dashboard, history, stances
 from ..filters import AsOfForm, PageForm
-from ..models import Event, Party, Plan, Point, Position, Source, Stance, colour_validator
+from ..lists import with_codings
+from ..models import (
+    Event,
+    Party,
+    Plan,
+    PlanAuthor,
+    Point,
+    Position,
+    Source,
+    Stance,
+    Statement,
+    colour_validator,
+)
 from ..stances import StanceTable
 
 POSITIONS_PER_PAGE = 50
@@ -30,17 +42,19 @@ def healthz(request):
 def overview(request):
     """The dashboard: the last week, the latest positions, the plans by date."""
     plans = (
-        Plan.objects.select_related("authored_by")
+        Plan.objects.prefetch_related(Prefetch("authors", queryset=authors_shown()))
         .annotate(point_count=Count("points"))
         .order_by(F("presented_on").desc(nulls_last=True), "title")[: dashboard.PLANS]
     )
     counts = {
         "parties": Party.objects.count(),
         "points": Point.objects.count(),
+        "statements": Statement.objects.count(),
         "positions": Position.objects.count(),
         "events": Event.objects.count(),
     }
     latest = Position.objects.with_subject().latest_first()[: dashboard.LATEST_POSITIONS]
+    latest = latest.select_related("coded_by")
     context = {"plans": plans, "counts": counts, "positions": latest}
     context["week"] = dashboard.last_week()
     return render(request, "tracker/overview.html", context)
@@ -50,7 +64,10 @@ def overview(request):
 def plan_detail(request, slug):
     if "as_of" in request.GET:
         return plan_as_of(request, slug)
-    plan = get_object_or_404(Plan.objects.select_related("authored_by", "derived_from"), slug=slug)
+    plans = Plan.objects.select_related("derived_from").prefetch_related(
+        Prefetch("authors", queryset=authors_shown().select_related("source"))
+    )
+    plan = get_object_or_404(plans, slug=slug)
     may = request.user.has_perm
     window = stances.row_window(request)
     table = stances.rendered(
@@ -88,51 +105,79 @@ def plan_as_of(request, slug):
     return render(request, "tracker/asof_plan.html", context)
 
 
+def authors_shown():
+    return PlanAuthor.objects.select_related("party", "actor")
+
+
+def codings(positions):
+    """Positions with what a position card shows, newest first."""
+    return positions.with_subject().select_related("coded_by").latest_first()
+
+
 @require_safe
 def point_detail(request, slug, number):
     point = get_object_or_404(
-        Point.objects.select_related("plan", "component", "derived_from__plan"),
+        Point.objects.select_related("plan", "component").prefetch_related("topics", "provisions"),
         plan__slug=slug,
         number=number,
     )
-    derivatives = point.derivatives.select_related("plan")
-    positions = point.positions.select_related("party", "speaker", "source").latest_first()
-    return render(
-        request,
-        "tracker/point_detail.html",
-        {"point": point, "derivatives": derivatives, "positions": positions},
-    )
+    context = {
+        "point": point,
+        "texts": point.texts.select_related("source").order_by("is_translation", "language"),
+        "statuses": point.statuses.select_related("source").prefetch_related("agreed_by"),
+        "earlier": point.earlier_links.with_points(),
+        "later": point.later_links.with_points(),
+        "positions": codings(point.positions),
+    }
+    return render(request, "tracker/point_detail.html", context)
+
+
+def statements_page(request, statements):
+    """One page of ``statements``, newest first, each with its texts and codings."""
+    rows = with_codings(statements).latest_first()
+    return Paginator(rows, POSITIONS_PER_PAGE).get_page(PageForm(request.GET).value("page"))
 
 
 @require_safe
 def party_detail(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    actors = party.actors.all()
-    positions = Paginator(party.positions.with_subject().latest_first(), POSITIONS_PER_PAGE)
-    page = positions.get_page(PageForm(request.GET).value("page"))
-    return render(
-        request,
-        "tracker/party_detail.html",
-        {"party": party, "actors": actors, "page": page},
-    )
+    party = get_object_or_404(Party.objects.prefetch_related("member_of", "members"), slug=slug)
+    context = {
+        "party": party,
+        "actors": party.actors.all(),
+        "page": statements_page(request, party.statements.all()),
+        "events": party.events.all(),
+    }
+    return render(request, "tracker/party_detail.html", context)
 
 
 @require_safe
 def source_detail(request, pk):
-    source = get_object_or_404(Source, pk=pk)
-    positions = source.positions.with_subject().latest_first()
-    events = source.events.all()
-    return render(
-        request,
-        "tracker/source_detail.html",
-        {"source": source, "positions": positions, "events": events},
-    )
+    source = get_object_or_404(Source.objects.prefetch_related("cites", "cited_by"), pk=pk)
+    context = {
+        "source": source,
+        "page": statements_page(request, source.statements.all()),
+        "events": source.events.all(),
+    }
+    return render(request, "tracker/source_detail.html", context)
+
+
+@require_safe
+def statement_detail(request, uid):
+    statement = get_object_or_404(with_codings(Statement.objects.all()), uid=uid)
+    return render(request, "tracker/statement_detail.html", {"statement": statement})
 
 
 @require_safe
 def position_detail(request, uid):
-    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
-    return render(request, "tracker/position_detail.html", {"position": position})
+    position = get_object_or_404(
+        Position.objects.with_subject().select_related("coded_by", "statement__event"), uid=uid
+    )
+    statement = position.statement
+    return render(
+        request,
+        "tracker/position_detail.html",
+        {"position": position, "sources": statement.sources.all(), "statement": statement},
+    )
 
 
 @require_safe

@@ -1,6 +1,5 @@
 """The pages of events and actors, and a new actor for any party."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -8,23 +7,30 @@ from django.views.decorators.http import require_safe
 from ..forms import ActorForm
 from ..models import Actor, Event, Party
 from .editing import GET_POST, OBJECT_FORM, bound, can, object_context, save_page
-
-POSITIONS_PER_PAGE = 50
+from .pages import statements_page
 
 
 @require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
-    parties = event.parties.all()
-    return render(request, "tracker/event_detail.html", {"event": event, "parties": parties})
+    event = get_object_or_404(
+        Event.objects.select_related("source").prefetch_related("parties", "plans"), slug=slug
+    )
+    delegations = event.delegations.select_related("party", "source").prefetch_related("actors")
+    context = {
+        "event": event,
+        "delegations": delegations,
+        "page": statements_page(request, event.statements.all()),
+    }
+    return render(request, "tracker/event_detail.html", context)
 
 
 @require_safe
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
-    positions = actor.positions.with_subject().latest_first()
-    page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "tracker/actor_detail.html", {"actor": actor, "page": page})
+    roles = actor.roles.select_related("party", "source")
+    page = statements_page(request, actor.statements.all())
+    context = {"actor": actor, "roles": roles, "page": page}
+    return render(request, "tracker/actor_detail.html", context)
 
 
 @GET_POST
