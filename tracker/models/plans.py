@@ -221,7 +221,7 @@ class Topic(Tracked):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("point_list") + f"?topic={self.slug}"
+        return reverse("search") + f"?topic={self.slug}"
 
 
 class PointQuerySet(PlanItemQuerySet):
