@@ -7,6 +7,7 @@ on PostgreSQL, where writers really overlap (SQLite's IMMEDIATE transactions
 make them wait at BEGIN).
 """
 
+import datetime
 import json
 import threading
 
@@ -16,10 +17,15 @@ from django.db import connections, transaction
 from django.db.models.signals import post_save
 
 from tests.scratch_db import ScratchDatabase, on_postgresql
-from tracker.editing import save_position
-from tracker.forms import PositionForm
-from tracker.history import create_with_history, restore, update_with_history
-from tracker.models import Change, ChangeMarker, EditConflict, Party, Point, Position, Source
+from tracker.history import restore
+from tracker.models import (
+    Change,
+    ChangeMarker,
+    Party,
+    Point,
+    Position,
+    Statement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +60,6 @@ def test_every_write_path_moves_the_marker(analyst, plan, point, position, russi
     point.save_checked(point.version, summary="edit", user=analyst)
     assert moved()
     Party.objects.create(slug="eu", name="European Union", short_name="EU")
-    assert moved()
-    create_with_history(Point, [Point(plan=plan, number=40, title="Bulk")], user=analyst)
-    assert moved()
-    update_with_history(plan.points.all(), user=analyst, status=Point.Status.AGREED)
     assert moved()
     restore(Point, point.history.last(), user=analyst)
     assert moved()
@@ -212,30 +214,32 @@ def test_two_overlapping_writers_each_move_the_marker_and_no_table_is_stale(clie
 def test_a_write_that_records_twice_does_not_deadlock_with_an_edit_of_its_second_row(
     analyst, position
 ):
-    """A position saved with a new source records the source, then updates the position.
+    """A statement whose date changes records itself, then saves its codings again.
 
     Were the marker locked only when a change is recorded, the plain edit would
-    hold the position's row and wait for the marker, which the first writer
+    hold the coding's row and wait for the marker, which the first writer
     holds while it waits for that row: a deadlock. Writers lock the marker first.
     """
+    statement = Statement.objects.get(pk=position.statement_id)
     loaded = Position.objects.get(pk=position.pk)
-    data = {"stance": "opposes", "summary": "Now opposes.", "stated_on": "2025-11-28"}
-    data.update(certainty="high", version=loaded.version, new_source_title="A new report")
-    form = PositionForm(data, instance=loaded)
-    assert form.is_valid(), form.errors
-    source_saved, resume = threading.Event(), threading.Event()
+    new_date = datetime.date(2025, 11, 21)
+    statement_saved, resume = threading.Event(), threading.Event()
 
-    def pause_after_the_source(sender, instance, **kwargs):
-        if instance.title == "A new report":
-            source_saved.set()
+    def pause_after_the_statement(sender, instance, **kwargs):
+        if instance.pk == statement.pk:
+            statement_saved.set()
             assert resume.wait(30)
 
-    post_save.connect(pause_after_the_source, sender=Source, dispatch_uid="pause-source")
+    def redate():
+        statement.said_on = new_date
+        statement.save_checked(statement.version, summary="Redated", user=analyst)
+
+    post_save.connect(pause_after_the_statement, sender=Statement, dispatch_uid="pause")
     try:
-        first = Writer(lambda: save_position(form, analyst))
+        first = Writer(redate)
         first.may_commit.set()
         first.start()
-        assert source_saved.wait(30)
+        assert statement_saved.wait(30)
 
         def plain_edit():
             current = Position.objects.get(pk=position.pk)
@@ -250,7 +254,7 @@ def test_a_write_that_records_twice_does_not_deadlock_with_an_edit_of_its_second
         first.join(30)
         second.join(30)
     finally:
-        post_save.disconnect(sender=Source, dispatch_uid="pause-source")
-    assert first.error is None
-    assert isinstance(second.error, EditConflict)
-    assert Position.objects.get(pk=position.pk).summary == "Now opposes."
+        post_save.disconnect(sender=Statement, dispatch_uid="pause")
+    assert (first.error, second.error) == (None, None)
+    coding = Position.objects.get(pk=position.pk)
+    assert (coding.summary, coding.stated_on) == ("Edited meanwhile", new_date)

@@ -15,9 +15,7 @@ from django.urls import reverse
 from tracker.history import (
     FIXTURE_SUMMARY,
     as_command_actor,
-    create_with_history,
     recorded_as,
-    update_with_history,
 )
 from tracker.models import Change, Event, Party, Plan, Point, Position
 
@@ -179,35 +177,6 @@ def test_a_changed_fixture_reload_records_an_update(tmp_path, russia):
     assert (record.history_type, record.name) == ("~", "Russia (fixture)")
     assert record.history_user.username == "loaddata"
     assert indexed(record, "party").summary == FIXTURE_SUMMARY
-
-
-def test_bulk_create_with_history_records_and_indexes_each_object(analyst, plan):
-    points = create_with_history(
-        Point,
-        [Point(plan=plan, number=n, title=f"P{n}", text="t") for n in (1, 2, 3)],
-        user=analyst,
-        summary="imported from the Geneva draft",
-    )
-    for point in points:
-        record = point.history.get()
-        assert record.history_user == analyst
-        assert record.history_change_reason == "imported from the Geneva draft"
-        assert indexed(record, "point").object_repr == str(point)
-
-
-def test_update_with_history_bumps_versions_and_records_each_object(analyst, plan):
-    for n in (1, 2):
-        Point.objects.create(plan=plan, number=n, title=f"P{n}", text="t")
-    count = update_with_history(
-        Point.objects.filter(plan=plan), user=analyst, summary="all agreed", status="agreed"
-    )
-    assert count == 2
-    for point in Point.objects.filter(plan=plan):
-        assert (point.status, point.version) == ("agreed", 2)
-        record = point.history.first()
-        assert (record.history_type, record.status) == ("~", "agreed")
-        assert indexed(record, "point").summary == "all agreed"
-        assert indexed(record, "point").user == analyst
 
 
 def test_a_management_command_names_its_actor(plan):

@@ -20,7 +20,6 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .diff import word_diff_html
 from .merge import merge
@@ -32,7 +31,6 @@ from .models import (
     Plan,
     Point,
     Position,
-    newest_per_object,
     tracked_models,
 )
 
@@ -206,56 +204,6 @@ def saved_records(model, records, objs):
     for record in history.order_by("history_date", "history_id"):
         newest[record.id] = record
     return [newest[obj.pk] for obj in objs]
-
-
-def create_with_history(model, objs, *, user=None, summary="", batch_size=None):
-    """``bulk_create`` that records a version per object and indexes it.
-
-    simple-history's ``bulk_create_with_history`` writes the history rows but
-    sends no per-record signal, so the Change index is filled here.
-    """
-    with transaction.atomic():
-        created = bulk_create_with_history(
-            list(objs),
-            model,
-            batch_size=batch_size,
-            default_user=user,
-            default_change_reason=summary,
-        )
-        records = latest_records(model, [obj.pk for obj in created])
-        index_history_records(records, created)
-    return created
-
-
-def update_with_history(queryset, *, user=None, summary="", **values):
-    """``QuerySet.update`` that bumps versions, records a version per object and indexes it."""
-    model = queryset.model
-    with transaction.atomic():
-        ChangeMarker.hold()
-        objs = list(queryset.select_for_update())
-        now = timezone.now()
-        for obj in objs:
-            for name, value in values.items():
-                setattr(obj, name, value)
-            obj.version += 1
-            obj.updated_at = now
-        fields = [*values, "version", "updated_at"]
-        bulk_update_with_history(
-            objs, model, fields, default_user=user, default_change_reason=summary
-        )
-        records = latest_records(model, [obj.pk for obj in objs])
-        index_history_records(records, objs)
-    return len(objs)
-
-
-def latest_records(model, pks):
-    """The newest history record of each object, in the order of ``pks``."""
-    rows = newest_per_object(model.history.model.objects.filter(id__in=pks))
-    by_id = {row.id: row for row in rows}
-    return [by_id[pk] for pk in pks]
-
-
-# --- reading versions ----------------------------------------------------------
 
 
 def tracked_model(name):
