@@ -127,6 +127,8 @@ urlpatterns = [
     path("import/preview/", transfer_views.import_preview, name="import_preview"),
     path("import/apply/", transfer_views.import_apply, name="import_apply"),
     path("import/cancel/", transfer_views.import_cancel, name="import_cancel"),
+    # The JSON API
+    path("api/", include("tracker.api.urls")),
     # Accounts and admin
     path("settings/", site_views.user_settings, name="user_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
