@@ -131,6 +131,8 @@ urlpatterns = [
     path("api/", include("tracker.api.urls")),
     # Accounts and admin
     path("settings/", site_views.user_settings, name="user_settings"),
+    path("settings/tokens/", site_views.api_token_create, name="api_token_create"),
+    path("settings/tokens/<int:pk>/revoke/", site_views.api_token_revoke, name="api_token_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """The API's query parameters, as on the pages: plan, party, topic, stance, dates said, ``on``."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
 from ..models import (
@@ -17,8 +18,14 @@ from ..models import (
 )
 
 
+class SlugFilter(filters.CharFilter):
+    """A slug, validated: anything else (a NUL, 10 kB) is a 400, never a database error."""
+
+    field_class = forms.SlugField
+
+
 def slug_filter(field, help_text):
-    return filters.CharFilter(field_name=field, help_text=help_text)
+    return SlugFilter(field_name=field, help_text=help_text)
 
 
 class PlanFilter(filters.FilterSet):
@@ -70,7 +77,7 @@ class EventFilter(filters.FilterSet):
 class PositionFilter(filters.FilterSet):
     """Codings; ``on`` is negotiation time: what had been said by that day."""
 
-    plan = filters.CharFilter(method="in_plan", help_text="The plan's slug.")
+    plan = SlugFilter(method="in_plan", help_text="The plan's slug.")
     party = slug_filter("party__slug", "The party's slug.")
     topic = slug_filter("point__topics__slug", "A topic's slug.")
     stance = filters.ChoiceFilter(choices=Stance.choices)
@@ -91,9 +98,9 @@ class PositionFilter(filters.FilterSet):
 class StatementFilter(filters.FilterSet):
     """Statements; plan, topic and stance are those of their codings."""
 
-    plan = filters.CharFilter(method="in_plan", help_text="The plan's slug.")
+    plan = SlugFilter(method="in_plan", help_text="The plan's slug.")
     party = slug_filter("party__slug", "The party's slug.")
-    topic = filters.CharFilter(method="on_topic", help_text="A topic's slug.")
+    topic = SlugFilter(method="on_topic", help_text="A topic's slug.")
     stance = filters.ChoiceFilter(choices=Stance.choices, method="with_stance")
     said_after = filters.DateFilter(field_name="said_on", lookup_expr="gte")
     said_before = filters.DateFilter(field_name="said_on", lookup_expr="lte")
@@ -120,9 +127,10 @@ class StatementFilter(filters.FilterSet):
 
 
 class ChangeFilter(filters.FilterSet):
+    model = SlugFilter(help_text="The kind of record: plan, point, position ...")
     party = slug_filter("party__slug", "The party's slug.")
-    after = filters.IsoDateTimeFilter(field_name="changed_at", lookup_expr="gte")
-    before = filters.IsoDateTimeFilter(field_name="changed_at", lookup_expr="lt")
+    after = filters.DateFilter(field_name="changed_at", lookup_expr="date__gte")
+    before = filters.DateFilter(field_name="changed_at", lookup_expr="date__lte")
 
     class Meta:
         model = Change

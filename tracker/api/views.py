@@ -55,6 +55,7 @@ class Revalidated:
 
 class ReadViewSet(Revalidated, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class PlanViewSet(ReadViewSet):
@@ -118,6 +119,7 @@ class StatementViewSet(ReadViewSet):
     """Statements, with their translations and their codings (positions)."""
 
     lookup_field = "uid"
+    lookup_value_regex = "[-0-9a-fA-F]{32,36}"
     queryset = Statement.objects.select_related("party", "speaker", "event").prefetch_related(
         "sources", "translations__source", Prefetch("positions", codings())
     )
@@ -129,6 +131,7 @@ class PositionViewSet(ReadViewSet):
     """Codings of statements: a party's stance on a point, a component or a plan."""
 
     lookup_field = "uid"
+    lookup_value_regex = "[-0-9a-fA-F]{32,36}"
     queryset = codings().select_related("statement", "party")
     serializer_class = serializers.PositionSerializer
     filterset_class = filters.PositionFilter
@@ -150,6 +153,7 @@ class ChangeViewSet(ReadViewSet):
     """The change log, newest first (signed-in readers with tracker.view_change)."""
 
     lookup_field = "pk"
+    lookup_value_regex = "[0-9]{1,18}"
     queryset = Change.objects.select_related("user", "party")
     serializer_class = serializers.ChangeSerializer
     filterset_class = filters.ChangeFilter
