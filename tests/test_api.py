@@ -147,11 +147,11 @@ def test_it_filters_positions_like_the_pages(client, position, ukraine, point):
 
 def test_it_filters_statements_by_their_codings(client, position, ukraine, point):
     coded(ukraine, "rejects", point=point, stated_on=datetime.date(2025, 12, 5))
-    topic = Topic.objects.create(slug="territory", name="Territory")
+    topic = Topic.objects.create(slug="test-topic", name="Test topic")
     point.topics.add(topic)
     rows = client.get("/api/statements/", {"stance": "rejects"}).json()["results"]
     assert [row["party"] for row in rows] == ["ukraine"]
-    rows = client.get("/api/statements/", {"topic": "territory", "plan": "us-draft"}).json()
+    rows = client.get("/api/statements/", {"topic": "test-topic", "plan": "us-draft"}).json()
     assert len(rows["results"]) == 2
 
 
