@@ -111,8 +111,8 @@ def test_it_needs_a_sign_in_to_create_a_token():
 
 
 def test_it_throttles_per_token_and_per_address(key, monkeypatch):
-    monkeypatch.setattr(TokenRateThrottle, "rate", "2/minute")
-    monkeypatch.setattr(AddressRateThrottle, "rate", "1/minute")
+    monkeypatch.setattr(TokenRateThrottle, "rate", "2/minute", raising=False)
+    monkeypatch.setattr(AddressRateThrottle, "rate", "1/minute", raising=False)
     assert api(url="/api/plans/").status_code == 200
     assert api(url="/api/plans/").status_code == 429
     # The token has its own count, apart from the address's.
