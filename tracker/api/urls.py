@@ -39,5 +39,11 @@ urlpatterns = [
         if pattern.name not in ("point-detail", "component-detail")
     ],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="tracker/api_docs.html"
+        ),
+        name="docs",
+    ),
 ]
