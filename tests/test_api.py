@@ -207,3 +207,19 @@ def test_its_docs_page_loads_swagger_from_the_site_not_a_cdn(client):
     page = response.content.decode()
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/plans/us-draft/points/99999999999999999999/",
+        "/api/plans/us-draft/components/99999999999999999999/",
+        "/api/changes/99999999999999999999/",
+        "/api/statements/00000000-0000-0000-0000-00000000zzzz/",
+        "/api/positions/?said_after=0001-01-01T00:00%2B05:00&on=9999-12-31",
+        "/api/statements/?party=%00&size=99999999999999999999",
+        "/api/points/?cursor=%ED%A0%80",
+    ],
+)
+def test_it_answers_hostile_addresses_without_a_5xx(admin_client_, position, url):
+    assert admin_client_.get(url).status_code < 500

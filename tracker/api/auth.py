@@ -9,6 +9,7 @@ the pages. Only safe methods are routed; a write answers 405.
 
 from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from ..models import ApiToken
@@ -35,6 +36,21 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token in the OpenAPI schema (and Swagger's Authorize button)."""
+
+    target_class = TokenAuthentication
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token <key>, made on your settings page.",
+        }
 
 
 class ReadOnly(permissions.BasePermission):

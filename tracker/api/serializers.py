@@ -1,5 +1,6 @@
 """The records as JSON: natural identifiers (slugs, uids, plan/number) instead of ids."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -25,6 +26,13 @@ def slug_of(**extra):
     return serializers.SlugRelatedField(slug_field="slug", read_only=True, **extra)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"plan": {"type": "string"}, "number": {"type": "integer"}},
+        "nullable": True,
+    }
+)
 class PointRef(serializers.Field):
     """A point as ``{"plan": slug, "number": n}`` (its plan must be selected along)."""
 
