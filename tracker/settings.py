@@ -245,6 +245,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind": each its own enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "tracker.models.Party.Kind",
+        "SourceKindEnum": "tracker.models.Source.Kind",
+        "EventKindEnum": "tracker.models.Event.Kind",
+        "PointLinkKindEnum": "tracker.models.PointLink.Kind",
+    },
 }
 
 # Import: a fixture over either limit is refused before it is parsed whole
