@@ -19,10 +19,11 @@ from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db.models import Max, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tracker.models import Event, Plan, Point, PointLink
+from tracker.models import ApiToken, Change, Event, Plan, Point, PointLink
 
 ROLES = ("anonymous", "viewer", "analyst", "superuser")
 LOGIN = "login"
@@ -39,6 +40,19 @@ EVERYONE_405 = expect(405, 405, 405, 405)
 EDITOR_ONLY = expect(LOGIN, 403, 200, 200)
 EDITOR_POST = expect(LOGIN, 403, ANY, ANY)
 SIGNED_IN_200 = expect(LOGIN, 200, 200, 200)
+
+
+API_KINDS = (
+    "plan",
+    "point",
+    "component",
+    "party",
+    "actor",
+    "statement",
+    "position",
+    "source",
+    "event",
+)
 
 
 @dataclass
@@ -72,6 +86,9 @@ def edit_page(kwargs=None, **extra):
 def history_page(kwargs=None, **extra):
     return Route(get=SIGNED_IN_200, post=EVERYONE_405, kwargs=kwargs, **extra)
 
+
+# Anonymous callers are asked for a token (401) before the method is looked at.
+API_CHANGES = Route(get=expect(401, 200, 200, 200), post=expect(401, 405, 405, 405), html=False)
 
 ROUTES = {
     # Reading the record
@@ -176,6 +193,17 @@ ROUTES = {
         post=expect(LOGIN, 422, 422, 422),
         writers=("viewer", "analyst", "superuser"),
     ),
+    "api_token_create": Route(
+        get=EVERYONE_405,
+        post=expect(LOGIN, 422, 422, 422),
+        writers=("viewer", "analyst", "superuser"),
+    ),
+    # Someone else's token: not found.
+    "api_token_revoke": Route(
+        get=EVERYONE_405,
+        post=expect(LOGIN, 404, 404, 404),
+        kwargs=lambda c: {"pk": c.token.pk},
+    ),
     "login": Route(get=EVERYONE_200, post=EVERYONE_200),
     "logout": Route(get=EVERYONE_405, post=expect(302, 302, 302, 302)),
     "password_change": Route(get=SIGNED_IN_200, post=SIGNED_IN_200),
@@ -186,6 +214,30 @@ ROUTES = {
         get=EVERYONE_200, post=EVERYONE_200, kwargs=lambda c: {"uidb64": "MQ", "token": "bad"}
     ),
     "password_reset_complete": Route(get=EVERYONE_200, post=EVERYONE_405),
+    # The JSON API: read-only (a write is 405); the change log as on /changes/
+    **{f"api:{kind}-list": read_page(html=False) for kind in API_KINDS},
+    "api:plan-detail": read_page(lambda c: {"slug": c.plan.slug}, html=False),
+    "api:point-detail": read_page(
+        lambda c: {"slug": c.plan.slug, "number": c.point.number}, html=False
+    ),
+    "api:component-detail": read_page(
+        lambda c: {"slug": c.plan.slug, "number": c.component.number}, html=False
+    ),
+    "api:party-detail": read_page(lambda c: {"slug": c.russia.slug}, html=False),
+    "api:actor-detail": read_page(lambda c: {"slug": c.putin.slug}, html=False),
+    "api:statement-detail": read_page(lambda c: {"uid": c.position.statement.uid}, html=False),
+    "api:position-detail": read_page(lambda c: {"uid": c.position.uid}, html=False),
+    "api:source-detail": read_page(lambda c: {"slug": c.source.slug}, html=False),
+    "api:event-detail": read_page(lambda c: {"slug": c.event.slug}, html=False),
+    "api:change-list": API_CHANGES,
+    "api:change-detail": Route(
+        get=API_CHANGES.get,
+        post=API_CHANGES.post,
+        kwargs=lambda c: {"pk": Change.objects.values_list("pk", flat=True).last()},
+        html=False,
+    ),
+    "api:schema": read_page(html=False),
+    "api:docs": read_page(),
 }
 
 
@@ -195,6 +247,7 @@ AS_OF = ("as_of",)
 VERSIONS = ("page", "a", "b")
 CHANGES = ("user", "model", "party", "since", "until", "before", "after")
 NEXT = ("next",)
+API_SAID = ("plan", "party", "topic", "stance", "said_after", "said_before", "on")
 READS = {
     "overview": (),
     "healthz": (),
@@ -234,6 +287,8 @@ READS = {
     "event_detail": (),
     "favicon": (),
     "user_settings": (),
+    "api_token_create": (),
+    "api_token_revoke": (),
     "plan_history": VERSIONS,
     "point_history": VERSIONS,
     "party_history": VERSIONS,
@@ -289,6 +344,19 @@ READS = {
     "password_reset_done": (),
     "password_reset_confirm": (),
     "password_reset_complete": (),
+    **{f"api:{kind}-detail": () for kind in (*API_KINDS, "change")},
+    **{f"api:{kind}-list": ("cursor", "size") for kind in API_KINDS},
+    "api:plan-list": ("cursor", "size", "status"),
+    "api:point-list": ("cursor", "size", "plan", "topic", "status"),
+    "api:component-list": ("cursor", "size", "plan"),
+    "api:actor-list": ("cursor", "size", "party"),
+    "api:statement-list": ("cursor", "size", *API_SAID),
+    "api:position-list": ("cursor", "size", *API_SAID),
+    "api:source-list": ("cursor", "size", "kind"),
+    "api:event-list": ("cursor", "size", "party", "plan", "kind"),
+    "api:change-list": ("cursor", "size", "model", "party", "after", "before"),
+    "api:schema": ("format", "lang"),
+    "api:docs": (),
 }
 
 
@@ -325,10 +393,13 @@ def make_cast(plan, point, position, source, russia, putin, component):
     later = Plan.objects.create(
         slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
     )
-    bracketed = Point.objects.create(
+    revised = Point.objects.create(
         plan=later, number=1, title="Territory, bracketed", text="Deferred."
     )
-    PointLink.objects.create(earlier=point, later=bracketed, plan=later, kind="revised")
+    PointLink.objects.create(earlier=point, later=revised, plan=later, kind="revised")
+    caches["throttle"].clear()  # the API's request counts start afresh
+    owner = User.objects.create_user("token-owner")
+    token, _ = ApiToken.issue(owner, "A script")
     return SimpleNamespace(
         plan=plan,
         later=later,
@@ -339,6 +410,7 @@ def make_cast(plan, point, position, source, russia, putin, component):
         putin=putin,
         component=component,
         event=event,
+        token=token,
     )
 
 

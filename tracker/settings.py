@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tracker",
 ]
 
@@ -202,6 +206,52 @@ CACHES = {
         TIMEOUT=FRAGMENT_SECONDS,
         OPTIONS={"MAX_ENTRIES": FRAGMENT_ENTRIES},
     ),
+    # The API's request counts (per token, per address): shared by the workers.
+    "throttle": cache_from_url(CACHE_URL, "throttle"),
+}
+
+# The JSON API under /api/ (tracker/api/): read-only, cursor-paginated, a
+# token (Authorization: Token <key>) or the session, or nothing for what an
+# anonymous visitor may read. Throttled per token, and per address otherwise.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.auth.ReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.auth.TokenRateThrottle",
+        "tracker.api.auth.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("TRACKER_API_RATE_TOKEN", "5000/hour"),
+        "address": env("TRACKER_API_RATE_ADDRESS", "1000/hour"),
+    },
+    "NUM_PROXIES": int(env("TRACKER_PROXY_COUNT", "0")),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Negotiation tracker API",
+    "DESCRIPTION": "Read-only: plans, points, parties, statements and their codings, sources.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind": each its own enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "tracker.models.Party.Kind",
+        "SourceKindEnum": "tracker.models.Source.Kind",
+        "EventKindEnum": "tracker.models.Event.Kind",
+        "PointLinkKindEnum": "tracker.models.PointLink.Kind",
+    },
 }
 
 # Import: a fixture over either limit is refused before it is parsed whole

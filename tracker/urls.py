@@ -132,8 +132,12 @@ urlpatterns = [
     path("import/preview/", transfer_views.import_preview, name="import_preview"),
     path("import/apply/", transfer_views.import_apply, name="import_apply"),
     path("import/cancel/", transfer_views.import_cancel, name="import_cancel"),
+    # The JSON API
+    path("api/", include("tracker.api.urls")),
     # Accounts and admin
     path("settings/", site_views.user_settings, name="user_settings"),
+    path("settings/tokens/", site_views.api_token_create, name="api_token_create"),
+    path("settings/tokens/<int:pk>/revoke/", site_views.api_token_revoke, name="api_token_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """The tracker's domain, one module per concern (see docs/architecture.md)."""
 
+from .access import ApiToken
 from .base import (
     Certainty,
     EditConflict,
@@ -37,6 +38,7 @@ from .sources import Source
 
 __all__ = [
     "Actor",
+    "ApiToken",
     "ActorRole",
     "Certainty",
     "Change",

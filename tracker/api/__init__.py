@@ -1,0 +1,1 @@
+"""The read-only JSON API under /api/ (Django REST framework, django-filter, drf-spectacular)."""
