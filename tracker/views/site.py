@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..models import Profile
 from ..timezones import ProfileForm, remember_time_zone
+from .desk import DigestForm
 
 
 @require_safe
@@ -29,5 +30,10 @@ def user_settings(request):
             remember_time_zone(request, form.instance.time_zone)
             messages.success(request, f"Saved: times are shown in {form.instance.time_zone}.")
             return redirect("user_settings")
-        return render(request, "tracker/user_settings.html", {"form": form}, status=422)
-    return render(request, "tracker/user_settings.html", {"form": form})
+        return render(request, "tracker/user_settings.html", _settings(form, profile), status=422)
+    return render(request, "tracker/user_settings.html", _settings(form, profile))
+
+
+def _settings(form, profile):
+    """The page's context: the time-zone form, the private feeds and the digest choice."""
+    return {"form": form, "profile": profile, "digest_form": DigestForm(instance=profile)}
