@@ -103,6 +103,12 @@ def watched_query(watches):
         return Q(model=name, object_id__in=queryset.values("pk"))
 
     plan_point = Q(point__plan__in=plans) | Q(point__in=points)
+    codings = Position.objects.filter(
+        plan_point
+        | Q(plan__in=plans)
+        | Q(component__plan__in=plans)
+        | Q(statement__speaker__in=actors)
+    )
     query = (
         Q(model="plan", object_id__in=plans)
         | Q(model="point", object_id__in=points)
@@ -113,17 +119,12 @@ def watched_query(watches):
         | rows(PointStatus, "pointstatus", PointStatus.objects.filter(plan_point))
         | rows(PointText, "pointtext", PointText.objects.filter(plan_point))
         | rows(Provision, "provision", Provision.objects.filter(plan_point))
+        | rows(Position, "position", codings)
         | rows(
-            Position,
-            "position",
-            Position.objects.filter(
-                plan_point
-                | Q(plan__in=plans)
-                | Q(component__plan__in=plans)
-                | Q(statement__speaker__in=actors)
-            ),
+            Statement,
+            "statement",
+            Statement.objects.filter(Q(speaker__in=actors) | Q(positions__in=codings)),
         )
-        | rows(Statement, "statement", Statement.objects.filter(speaker__in=actors))
     )
     return query
 
