@@ -22,7 +22,7 @@ from django.contrib.auth.models import User
 from django.db.models import Max, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tracker.models import Event, Plan, Point
+from tracker.models import Event, Plan, Point, PointLink
 
 ROLES = ("anonymous", "viewer", "analyst", "superuser")
 LOGIN = "login"
@@ -346,9 +346,10 @@ def make_cast(plan, point, position, source, russia, putin, component):
     later = Plan.objects.create(
         slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
     )
-    Point.objects.create(
-        plan=later, number=1, title="Territory, bracketed", text="Deferred.", derived_from=point
+    bracketed = Point.objects.create(
+        plan=later, number=1, title="Territory, bracketed", text="Deferred."
     )
+    PointLink.objects.create(earlier=point, later=bracketed, plan=later, kind="revised")
     return SimpleNamespace(
         plan=plan,
         later=later,
