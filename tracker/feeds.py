@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from . import history
+from .models import watched_changes
 
 FEED_SIZE = 50
 
@@ -58,3 +59,20 @@ class ChangesFeed(Feed):
 
     def item_author_name(self, change):
         return change.user.get_username() if change.user else None
+
+
+class WatchingFeed(ChangesFeed):
+    """A user's watchlist as a feed: changes to what they follow, bookkeeping left out."""
+
+    title = "Negotiation tracker: what you follow"
+    subtitle = "Changes to the plans, points, parties and actors you follow, newest first."
+
+    def get_object(self, request, user=None):
+        self.request = request
+        return user
+
+    def link(self, user):
+        return reverse("watching")
+
+    def items(self, user):
+        return watched_changes(user).order_by("-changed_at", "-pk")[:FEED_SIZE]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .views import analysis as analysis_views
+from .views import desk as desk_views
 from .views import editing as editing_views
 from .views import history as history_views
 from .views import lists as list_views
@@ -62,6 +63,21 @@ urlpatterns = [
     ),
     path("changes/", history_views.recent_changes, name="recent_changes"),
     path("changes/feed/", history_views.changes_feed, name="changes_feed"),
+    path("changes/export.csv", desk_views.changes_export_csv, name="changes_export_csv"),
+    path("changes/export.json", desk_views.changes_export_json, name="changes_export_json"),
+    # Following: watchlists and private feeds (the token in the URL stands for a session)
+    path("watching/", desk_views.watching, name="watching"),
+    path("watch/<str:kind>/<int:pk>/", desk_views.watch, name="watch"),
+    path(
+        "feeds/<str:token>/changes.atom",
+        desk_views.private_changes_feed,
+        name="private_changes_feed",
+    ),
+    path(
+        "feeds/<str:token>/watching.atom",
+        desk_views.private_watching_feed,
+        name="private_watching_feed",
+    ),
     # Editing
     path("matrix/", matrix_views.matrix, name="matrix"),
     path("matrix/<int:point>/<int:party>/", matrix_views.cell, name="matrix_cell"),
@@ -138,6 +154,8 @@ urlpatterns = [
     path("settings/", site_views.user_settings, name="user_settings"),
     path("settings/tokens/", site_views.api_token_create, name="api_token_create"),
     path("settings/tokens/<int:pk>/revoke/", site_views.api_token_revoke, name="api_token_revoke"),
+    path("settings/feed-token/", desk_views.feed_token_regenerate, name="feed_token_regenerate"),
+    path("settings/digest/", desk_views.digest_settings, name="digest_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

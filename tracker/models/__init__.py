@@ -20,6 +20,7 @@ from .changes import (
     time_zone_names,
     valid_time_zone,
 )
+from .desk import Watch, watched_changes
 from .events import Delegation, Event
 from .evidence import Position, Stance, Statement, Translation
 from .parties import Actor, ActorRole, Party
@@ -65,11 +66,13 @@ __all__ = [
     "Tracked",
     "TrackedHistoryManager",
     "Translation",
+    "Watch",
     "colour_validator",
     "new_epoch",
     "newest_per_object",
     "not_reserved_slug",
     "time_zone_names",
     "valid_time_zone",
+    "watched_changes",
     "tracked_models",
 ]

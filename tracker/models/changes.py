@@ -1,5 +1,6 @@
 """The record of changes across all tracked models, and users' own settings."""
 
+import datetime
 import functools
 import secrets
 import zoneinfo
@@ -204,13 +205,34 @@ def valid_time_zone(value):
         raise ValidationError(f"“{value}” is not a time zone: choose one from the list.")
 
 
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
 class Profile(models.Model):
-    """A user's own settings: the time zone the site shows times in."""
+    """A user's own settings: the time zone the site shows times in, their private
+    feeds' token, their email digests and when they last looked at what they follow."""
+
+    class Digest(models.TextChoices):
+        OFF = "off", "No emails"
+        DAILY = "daily", "Once a day"
+        IMMEDIATE = "immediate", "As it happens"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[valid_time_zone])
+    last_seen_watching = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secret in the user's private feed URLs: replacing it revokes the old URLs.
+    feed_token = models.CharField(
+        max_length=64, unique=True, default=new_feed_token, editable=False
+    )
+    digest = models.CharField(
+        "email digest", max_length=10, choices=Digest.choices, default=Digest.OFF
+    )
+    # The highest Change id a digest has already sent, and when the last one went.
+    last_digest_change_id = models.PositiveBigIntegerField(default=0, editable=False)
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["user"]
@@ -225,6 +247,22 @@ class Profile(models.Model):
 
     def get_absolute_url(self):
         return reverse("user_settings")
+
+    @classmethod
+    def of(cls, user):
+        return cls.objects.get_or_create(user=user)[0]
+
+    def regenerate_feed_token(self):
+        self.feed_token = new_feed_token()
+        self.save(update_fields=["feed_token"])
+
+    def digest_due(self, now):
+        """Digests on, and for a daily digest none sent in the past day."""
+        if self.digest == self.Digest.OFF:
+            return False
+        if self.digest == self.Digest.DAILY and self.last_digest_at:
+            return now - self.last_digest_at >= datetime.timedelta(hours=23)
+        return True
 
     @classmethod
     def time_zone_of(cls, user):

@@ -31,9 +31,7 @@ def matrix(request):
 
     def table():  # drawn only when no current drawing is kept
         parties = list(Party.objects.only("pk", "slug", "name", "short_name"))
-        return StanceTable.live(
-            plan, filters, parties=parties, cell_url=reverse("matrix"), on=on
-        )
+        return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"), on=on)
 
     filter_key = form.data.urlencode() if filters else ""
     window = stances.row_window(request)

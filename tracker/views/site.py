@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..models import ApiToken, Profile
 from ..timezones import ProfileForm, remember_time_zone
+from .desk import DigestForm
 
 
 @require_safe
@@ -39,9 +40,12 @@ class ApiTokenForm(forms.Form):
 
 
 def settings_page(request, *, form=None, token_form=None, new_key=None, status=200):
+    """The settings page: the time zone, API tokens, private feeds and the digest choice."""
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     context = {
         "form": form or ProfileForm(instance=profile),
+        "profile": profile,
+        "digest_form": DigestForm(instance=profile),
         "token_form": token_form or ApiTokenForm(),
         "tokens": request.user.api_tokens.all(),
         "new_key": new_key,

@@ -1,0 +1,168 @@
+"""What a user follows: follow buttons, /watching/, private feeds, digests' settings,
+and the change log's audit export."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import history
+from ..feeds import ChangesFeed, WatchingFeed
+from ..filters import ChangeFilterForm
+from ..models import Change, Profile, Watch, watched_changes
+from ..models.desk import TARGETS, change_link, negotiation_dates
+
+WATCHING_SIZE = 100
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["digest"]
+
+
+def _watch_target(kind, pk):
+    if kind not in TARGETS:
+        raise Http404("Nothing of that kind can be followed.")
+    return get_object_or_404(Watch.target_model(kind), pk=pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def watch(request, kind, pk):
+    """The follow button of a plan, point, party or actor; POST follow=1 or 0."""
+    target = _watch_target(kind, pk)
+    if request.method == "POST":
+        if request.POST.get("follow") == "1":
+            Watch.follow(request.user, kind, target)
+            Profile.of(request.user)
+        else:
+            Watch.unfollow(request.user, kind, target)
+        if not request.htmx:
+            return redirect(target)
+    following = Watch.follows(request.user, kind, target)
+    context = {"kind": kind, "target": target, "following": following}
+    template = "tracker/_watch_button.html" if request.htmx else "tracker/watch.html"
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def watching(request):
+    """What changed in what the user follows since their last visit (which this one ends)."""
+    profile = Profile.objects.filter(user=request.user).first()
+    since = profile.last_seen_watching if profile else None
+    changes = watched_changes(request.user)
+    if since:
+        changes = changes.filter(changed_at__gt=since)
+    rows = list(changes.order_by("-changed_at", "-pk")[:WATCHING_SIZE])
+    dates = negotiation_dates(rows)
+    items = [{"change": c, "said_on": dates[c.pk], "link": change_link(c)} for c in rows]
+    # Negotiation time first: what was said latest on top; undated records after.
+    items.sort(key=lambda item: item["said_on"] is None)
+    items.sort(key=lambda item: item["said_on"] or timezone.now().date(), reverse=True)
+    if profile and request.method == "GET":
+        Profile.objects.filter(pk=profile.pk).update(last_seen_watching=timezone.now())
+    watches = Watch.objects.filter(user=request.user).select_related(*TARGETS)
+    context = {"items": items, "since": since, "watches": watches, "watching_count": len(items)}
+    return render(request, "tracker/watching.html", context)
+
+
+def _feed_owner(token):
+    """The active owner of a private feed token who may read the change log; else 404."""
+    profile = Profile.objects.filter(feed_token=token, user__is_active=True).first()
+    if profile is None or not profile.user.has_perm("tracker.view_change"):
+        raise Http404("No such feed.")
+    return profile.user
+
+
+@require_safe
+def private_changes_feed(request, token):
+    _feed_owner(token)
+    return ChangesFeed()(request, filters={})
+
+
+@require_safe
+def private_watching_feed(request, token):
+    return WatchingFeed()(request, user=_feed_owner(token))
+
+
+@require_POST
+@login_required
+def feed_token_regenerate(request):
+    Profile.of(request.user).regenerate_feed_token()
+    messages.success(request, "New feed addresses made: the old ones no longer work.")
+    return redirect("user_settings")
+
+
+@require_POST
+@login_required
+def digest_settings(request):
+    profile = Profile.of(request.user)
+    form = DigestForm(request.POST, instance=profile)
+    if not form.is_valid():
+        return HttpResponse("Choose how often to be emailed.\n", status=422)
+    if profile.last_digest_change_id == 0:
+        # The first digest starts from now, not from the beginning of the record.
+        newest = Change.objects.order_by("-pk").values_list("pk", flat=True).first()
+        profile.last_digest_change_id = newest or 0
+    form.save()
+    messages.success(request, f"Email digest: {profile.get_digest_display().lower()}.")
+    return redirect("user_settings")
+
+
+EXPORT_FIELDS = ("id", "changed_at", "action", "model", "object_id", "object_repr")
+EXPORT_FIELDS += ("history_id", "user", "party", "summary")
+
+
+def _export_rows(form):
+    changes = history.changes_matching(**form.filters()).order_by("changed_at", "pk")
+    for change in changes.iterator(chunk_size=2000):
+        yield {
+            "id": change.pk,
+            "changed_at": change.changed_at.isoformat(),
+            "action": change.get_action_display().lower(),
+            "model": change.model,
+            "object_id": change.object_id,
+            "object_repr": change.object_repr,
+            "history_id": change.history_id,
+            "user": change.user.get_username() if change.user else "",
+            "party": change.party.slug if change.party else "",
+            "summary": change.summary,
+        }
+
+
+def _bad_filter():
+    return HttpResponse("Bad filter.\n", status=400, content_type="text/plain")
+
+
+@require_safe
+@login_required
+@permission_required("tracker.view_change", raise_exception=True)
+def changes_export_csv(request):
+    form = ChangeFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filter()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="changes.csv"'
+    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    writer.writerows(_export_rows(form))
+    return response
+
+
+@require_safe
+@login_required
+@permission_required("tracker.view_change", raise_exception=True)
+def changes_export_json(request):
+    form = ChangeFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filter()
+    response = JsonResponse({"changes": list(_export_rows(form))})
+    response["Content-Disposition"] = 'attachment; filename="changes.json"'
+    return response
