@@ -8,7 +8,7 @@ Pass ``statement=`` to add a coding to a statement already made.
 
 import datetime
 
-from tracker.models import Position, Source, Statement
+from tracker.models import Position, Source, Statement, Topic
 
 DAY = datetime.date(2025, 11, 27)
 
@@ -59,3 +59,11 @@ def coded(
         plan=plan,
         provision=provision,
     )
+
+
+def territory_topic():
+    """The controlled list's "Territory" topic (a test database starts without topics)."""
+    return Topic.objects.update_or_create(
+        slug="territory",
+        defaults={"name": "Territory", "pax_category": "Territory and state definition"},
+    )[0]

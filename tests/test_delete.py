@@ -15,7 +15,18 @@ from django.utils import timezone
 
 from tests.conftest import STATED_ON
 from tracker import history
-from tracker.models import Actor, Change, Component, Event, Party, Plan, Point, PointLink, Position
+from tracker.models import (
+    Actor,
+    Change,
+    Component,
+    Event,
+    Party,
+    Plan,
+    Point,
+    PointLink,
+    Position,
+    newest_per_object,
+)
 
 from .evidence import coded
 
@@ -36,7 +47,7 @@ def assert_history_agrees_with_the_live_data():
     the tracker as of now is the live data."""
     for model in history.TRACKED.values():
         live = {obj.pk: values(model, obj) for obj in model.objects.all()}
-        newest = history.newest_per_object(model.history.all())
+        newest = newest_per_object(model.history.all())
         recorded = {r.id: values(model, r) for r in newest if r.history_type != "-"}
         assert recorded == live, f"{model.__name__}: history and live data disagree"
         as_of = {r.id: values(model, r) for r in model.history.at(timezone.now())}
@@ -270,13 +281,11 @@ def test_a_position_on_a_component_can_be_edited(analyst_client, component_posit
     url = reverse("position_edit", args=[component_position.uid])
     assert analyst_client.get(url).status_code == 200
     data = {
+        "subject": f"component:{component_position.component_id}",
         "stance": "opposes",
+        "conditions": "",
         "summary": "Rejects the framework.",
-        "quote": "",
-        "speaker": "",
-        "stated_on": STATED_ON.isoformat(),
         "certainty": "high",
-        "source": component_position.source_id,
         "version": component_position.version,
     }
     response = analyst_client.post(url, data)

@@ -34,16 +34,21 @@ def test_it_lists_the_versions_of_a_point_newest_first_with_who_and_why(
     assert "anna" in body
 
 
-@pytest.mark.parametrize("name", ["plan", "party", "source", "position"])
+@pytest.mark.parametrize("name", ["plan", "party", "source", "position", "statement"])
 def test_every_object_page_has_a_history_tab(analyst_client, position, name):
     obj = {
         "plan": position.point.plan,
         "party": position.party,
-        "source": position.source,
+        "source": position.statement.sources.get(),
         "position": position,
+        "statement": position.statement,
     }[name]
     page = analyst_client.get(obj.get_absolute_url())
-    tab = reverse(f"{name}_history", args=[obj.get_absolute_url().rstrip("/").split("/")[-1]])
+    if name == "statement":
+        tab = reverse("object_history", args=[name, obj.pk])
+    else:
+        key = obj.get_absolute_url().rstrip("/").split("/")[-1]
+        tab = reverse(f"{name}_history", args=[key])
     assert tab in page.content.decode()
     assert analyst_client.get(tab).status_code == 200
 

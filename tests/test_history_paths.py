@@ -54,7 +54,9 @@ def test_a_no_js_form_edit_is_recorded_with_the_signed_in_user(analyst_client, a
     url = reverse("point_edit", args=[point.plan.slug, point.number])
     page = analyst_client.get(url)
     form = page.context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
+    # What a browser posts: every field's value, no value for unticked boxes.
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: ("" if value is None else value) for name, value in data.items()}
     data.update(title="Territory, contested", edit_summary="no-JS edit")
     response = analyst_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -84,6 +86,7 @@ def test_an_admin_edit_is_recorded_with_the_admin_user_and_summary(
         "name": "Russian Federation",
         "short_name": "RU",
         "kind": "state",
+        "role": "belligerent",
         "colour": "#b91c1c",
         "order": 100,
         "description": "",
@@ -109,6 +112,7 @@ def test_an_admin_revert_is_recorded_as_a_restore(admin_client_, superuser, anal
         "name": "Russia",
         "short_name": "RU",
         "kind": "state",
+        "role": "belligerent",
         "colour": "#b91c1c",
         "order": 100,
         "description": "",

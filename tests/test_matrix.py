@@ -130,7 +130,7 @@ def test_adding_a_position_in_a_cell_recolours_the_cell(analyst_client, point, u
     assert response.status_code == 200
     body = response.content.decode()
     assert "Position added." in body
-    assert f'id="c{point.pk}-{ukraine.pk}" class="m m-conditional flash" hx-swap-oob' in body
+    assert f'id="c{point.pk}-{ukraine.pk}" class="m m-conditional lean-between flash" hx-swap-oob' in body
     assert Position.objects.get(party=ukraine).stance == "conditional"
 
 
@@ -213,9 +213,10 @@ def test_the_point_page_costs_the_same_queries_at_any_size(
 ):
     populate(plan, parties=4, points=2, positions_per_cell=per_cell)
     point = plan.points.first()
-    # session, user, user and group permissions, change marker (ETag), point,
-    # derivatives, positions
-    with django_assert_num_queries(8):
+    # session, change marker (ETag), user, point, its topics, provisions, user
+    # and group permissions, verbatim texts, status steps, earlier and later
+    # lineage links, codings with their statements
+    with django_assert_num_queries(13):
         response = analyst_client.get(point.get_absolute_url())
     assert response.content.decode().count('class="position"') == 4 * per_cell
     assert b"Add a position" in response.content

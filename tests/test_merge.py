@@ -354,9 +354,16 @@ def admin_url(obj):
 
 
 def admin_opened(client, obj):
+    """What the admin's change page would post back: its form and its inlines' management."""
     response = client.get(admin_url(obj))
     assert response.status_code == 200
-    return form_data(response.context["adminform"].form)
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): value for name, value in management.initial.items()}
+        )
+    return data
 
 
 def test_the_admin_merges_changes_to_different_fields(admin_client_, event, russia, ukraine):

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import STATED_ON, populate
-from tests.evidence import coded, said
+from tests.evidence import coded, said, territory_topic
 from tests.seeding import load_seed
 from tracker.analysis.search import SEARCH_CAP, SEARCH_KINDS, search, search_words
 from tracker.models import Event, Topic, Translation
@@ -76,7 +76,7 @@ def test_filters_narrow_to_the_kinds_that_carry_them(client, record, position):
     assert results["events"] == []
     results = found(client.get("/search/?q=territory&stance=opposes"))
     assert set(results) == {"positions"} and results["positions"] == [other]
-    territory = Topic.objects.get(slug="territory")
+    territory = territory_topic()
     other.point.topics.add(territory)
     results = found(client.get("/search/?q=territory&topic=territory"))
     assert set(results) == {"points", "positions"}
@@ -127,7 +127,7 @@ def test_an_empty_query_asks_for_words(client, record):
 @pytest.fixture
 def territorial(point, russia, ukraine, source):
     """Ukraine's and Russia's positions on a point filed under "Territory"."""
-    territory = Topic.objects.get(slug="territory")  # from the controlled list
+    territory = territory_topic()
     point.topics.add(territory)
     kyiv = coded(ukraine, "red_line", point=point, summary="No withdrawal.", source=source)
     moscow = coded(russia, "demands", point=point, summary="Withdrawal first.", source=source)

@@ -129,12 +129,12 @@ def test_a_range_of_rows_costs_the_same_queries_at_any_size(
     client, plan, points, django_assert_num_queries
 ):
     populate(plan, parties=4, points=points)
-    # plan, plan choices, component choices, parties, change marker, latest
-    # positions, points
+    # plan, plan choices, component choices, parties, change marker, codings,
+    # points (a range draws no filter form: no topic choices)
     with django_assert_num_queries(7):
         response = client.get(reverse("matrix"), {"plan": plan.slug, "rows": "60-120"})
     assert rows_in(response) == min(points, 120) - 60
-    # plan, change marker, latest positions, points, parties with stances
+    # plan, change marker, codings, points, parties with stances
     with django_assert_num_queries(5):
         response = client.get(plan.get_absolute_url(), {"rows": "60-120"})
     assert rows_in(response) == min(points, 120) - 60

@@ -6,9 +6,9 @@ import pytest
 from django.utils.html import escape
 
 from tests.conftest import STATED_ON, populate
-from tests.evidence import coded, said
+from tests.evidence import coded, said, territory_topic
 from tests.seeding import load_seed
-from tracker.models import Event, PointStatus, Statement, Topic
+from tracker.models import Event, PointStatus, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def record(position, russia, ukraine, source, point):
         stated_on=STATED_ON - datetime.timedelta(days=6),
         source=source,
     ).statement
-    point.topics.add(Topic.objects.get(slug="territory"))
+    point.topics.add(territory_topic())
     return talks, summit, reply
 
 

@@ -122,8 +122,9 @@ def test_the_zone_costs_no_query_per_page(
     client.force_login(analyst)
     # session, user, user's own and group permissions (view_change), one page
     # of changes, the page's plan, component and point versions with the
-    # versions before them (one query per model), change marker (ETag)
-    with django_assert_num_queries(9):
+    # versions before them (one query per model), the point versions' topics,
+    # change marker (ETag)
+    with django_assert_num_queries(10):
         client.get(reverse("recent_changes"))
 
 

@@ -2,14 +2,14 @@
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import dashboard, history, stances
-from ..filters import AsOfForm, PageForm
+from ..filters import AsOfForm, PageForm, negotiation_day
 from ..lists import with_codings
 from ..models import (
     Event,
@@ -64,16 +64,14 @@ def overview(request):
 def plan_detail(request, slug):
     if "as_of" in request.GET:
         return plan_as_of(request, slug)
-    plans = Plan.objects.select_related("derived_from").prefetch_related(
-        Prefetch("authors", queryset=authors_shown().select_related("source"))
-    )
-    plan = get_object_or_404(plans, slug=slug)
+    on = negotiation_day(request.GET)
+    plan = get_object_or_404(Plan.objects.select_related("derived_from"), slug=slug)
     may = request.user.has_perm
     window = stances.row_window(request)
     table = stances.rendered(
         request,
         "plan",
-        lambda: StanceTable.live(plan),
+        lambda: StanceTable.live(plan, on=on),
         plan.pk,
         may("tracker.change_component"),
         may("tracker.delete_component"),
@@ -81,7 +79,9 @@ def plan_detail(request, slug):
     )
     if window.fragment:
         return HttpResponse(table)
-    context = {"plan": plan, "table": table, "stance_choices": Stance}
+    authors = Prefetch("authors", queryset=authors_shown().select_related("source"))
+    prefetch_related_objects([plan], authors)
+    context = {"plan": plan, "table": table, "on": on, "stance_choices": Stance}
     return render(request, "tracker/plan_detail.html", context)
 
 
