@@ -69,7 +69,8 @@ import json
 from tracker.models import Point
 points = Point.objects.filter(plan__slug="{plan}", number__in={numbers})
 print(json.dumps([
-    {{"number": p.number, "title": p.title, "text": p.text, "topic": p.topic,
+    {{"number": p.number, "title": p.title, "text": p.text,
+      "topics": [t.pk for t in p.topics.all()],
       "status": p.status, "component": p.component_id or "", "certainty": p.certainty,
       "notes": p.notes, "version": p.version, "pk": p.pk}}
     for p in points
@@ -196,7 +197,9 @@ class Client(threading.Thread):
             fields = {**point, "title": title, "version": version, "edit_summary": summary}
             fields["csrfmiddlewaretoken"] = self.csrf
             del fields["pk"]
-            status, body = request(self.port, "POST", path, urlencode(fields), self.cookies)
+            status, body = request(
+                self.port, "POST", path, urlencode(fields, doseq=True), self.cookies
+            )
             self.tally.response(status, body)
             self.log.append((point["number"], summary, title, version, status))
 
