@@ -130,7 +130,8 @@ def test_adding_a_position_in_a_cell_recolours_the_cell(analyst_client, point, u
     assert response.status_code == 200
     body = response.content.decode()
     assert "Position added." in body
-    assert f'id="c{point.pk}-{ukraine.pk}" class="m m-conditional lean-between flash" hx-swap-oob' in body
+    swapped = f'id="c{point.pk}-{ukraine.pk}" class="m m-conditional lean-between flash"'
+    assert f"{swapped} hx-swap-oob" in body
     assert Position.objects.get(party=ukraine).stance == "conditional"
 
 
