@@ -6,7 +6,17 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
-from tracker.models import Actor, Component, Party, Plan, Point, Position, Source, Statement
+from tracker.models import (
+    Actor,
+    Component,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+    Statement,
+    Topic,
+)
 from tracker.roles import ANALYST, VIEWER
 
 from .evidence import coded
@@ -183,3 +193,14 @@ def populate(plan, *, parties, points, positions_per_cell=1):
         for statement in statements
         for point in made_points
     )
+
+
+@pytest.fixture
+def controlled_topics(db):
+    """The topic the import tests' files name, on the database's controlled list (a test
+    database starts without topics; the seed brings the list)."""
+    names = {"security_guarantees": "Security guarantees", "nato": "NATO"}
+    return [
+        Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in names.items()
+    ]

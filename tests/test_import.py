@@ -18,7 +18,7 @@ from tracker.management.commands.import_fixture import Command as ImportCommand
 from tracker.models import Change, Event, Party, Point, Position
 from tracker.transfer import MODELS, ImportRefused, export_fixture, read_fixture, stash_dir
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("controlled_topics")]
 
 UID = "6f1f8d3e-8c52-4a57-9d2a-1c1b1c1b1c1b"
 STATEMENT_UID = "0b9e2f4a-3c1d-4e5f-8a7b-6c5d4e3f2a1b"

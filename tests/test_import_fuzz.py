@@ -15,7 +15,7 @@ from tests.test_import import objects, snapshot
 from tracker import validators
 from tracker.transfer import MODELS, ImportRefused, apply_import, read_fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("controlled_topics")]
 
 FUZZ = settings(
     max_examples=100,

@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_import import fixture_file, import_dir, objects, run_import, upload, with_fields
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("controlled_topics")]
 
 __all__ = ["fixture_file", "import_dir"]  # fixtures shared with test_import
 

@@ -22,7 +22,7 @@ FULL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 MEDIUM = '<img src=x onerror="window.__xss=1">'
 SHORT = "<svg onload=__xss=1>"  # fits in 20 characters
 # Fields a payload cannot reach: validated formats, or never shown.
-NOT_FREE_TEXT = {"slug", "colour", "url", "full_text"}
+NOT_FREE_TEXT = {"slug", "colour", "url", "full_text", "language"}
 
 
 def sign_in(page, username):
