@@ -14,7 +14,7 @@ def test_a_reader_follows_the_overview_to_a_point(page, seeded):
     page.get_by_role("link", name="28-point", exact=False).first.click()
     page.wait_for_selector("table.points")
     screenshot(page, "plan")
-    page.locator("table.points a").first.click()
+    page.locator("table.points a[href*='/points/']").first.click()
     page.wait_for_selector("h2:has-text('Positions')")
     assert page.locator("h1").inner_text()
 
