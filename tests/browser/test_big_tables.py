@@ -63,10 +63,10 @@ def test_on_a_phone_a_tapped_cell_shows_its_panel_without_scrolling(
     expect(cell).to_have_attribute("aria-current", "true")
     screenshot(page, "matrix-phone-panel")
 
-    panel.get_by_label("Stance").select_option("supports")
-    panel.get_by_label("Summary:", exact=True).fill("Accepts it.")
-    panel.get_by_label("Stated on").fill("2025-11-27")
-    panel.get_by_label("Source:", exact=True).select_option(label=source.title)
+    # A coding of one of the party's recorded statements.
+    panel.locator("select[name=statement]").select_option(index=1)
+    panel.locator("select[name=stance]").select_option("supports")
+    panel.locator("textarea[name=summary]").fill("Accepts it.")
     panel.get_by_role("button", name="Add the position").click()
     confirmation = panel.get_by_role("status")
     expect(confirmation).to_have_text("Position added.")

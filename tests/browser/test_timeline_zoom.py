@@ -31,7 +31,7 @@ def test_the_timeline_zooms_by_links_and_keeps_dots_apart(browser, live_server, 
     zoom = page.get_by_role("navigation", name="Time range")
     assert zoom.locator("[aria-current]").inner_text() == "Last 30 days"
     centres = dot_centres(page)
-    assert len(centres) > 30
+    assert len(centres) > 20  # the seed's last 30 days hold over twenty dated entries
     for (x1, y1), (x2, y2) in itertools.combinations(centres, 2):
         assert abs(x1 - x2) > 3 or abs(y1 - y2) > 3, "two dots drawn on top of each other"
     assert "Trump–Putin summit in Alaska" not in page.locator("ol.timeline").inner_text()
