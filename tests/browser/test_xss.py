@@ -16,7 +16,19 @@ from django.core.management import call_command
 from django.db import models
 
 from tests.browser.conftest import screenshot
-from tracker.models import Actor, Component, Event, Party, Plan, Point, Position, Source
+from tracker.models import (
+    Actor,
+    Component,
+    Event,
+    Party,
+    Plan,
+    PlanAuthor,
+    Point,
+    Position,
+    Source,
+    Statement,
+    Translation,
+)
 
 FULL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 MEDIUM = '<img src=x onerror="window.__xss=1">'
@@ -65,22 +77,27 @@ def hostile(transactional_db):
     party = fill(Party, slug="xss-party", colour="#123456")
     actor = fill(Actor, slug="xss-actor", party=party)
     source = fill(Source, slug="xss-source", url="https://example.org/x")
-    plan = fill(Plan, slug="xss-plan", authored_by=party)
+    plan = fill(Plan, slug="xss-plan")
+    fill(PlanAuthor, plan=plan, party=party, actor=actor)
     component = fill(Component, plan=plan, number=1)
     point = fill(Point, plan=plan, number=1, component=component)
     fill(Point, plan=plan, number=2)
-    position = fill(
-        Position,
-        party=party,
-        point=point,
-        stance="opposes",
-        speaker=actor,
-        stated_on=datetime.date(2025, 11, 27),
-        source=source,
+    statement = fill(
+        Statement, party=party, speaker=actor, said_on=datetime.date(2025, 11, 27), language="ru"
     )
+    statement.sources.add(source)
+    fill(Translation, statement=statement, language="en", source=source)
+    position = fill(Position, statement=statement, point=point, stance="opposes")
     event = fill(Event, slug="xss-event", occurred_on=datetime.date(2025, 11, 27), source=source)
     event.parties.add(party)
-    return {"party": party, "source": source, "plan": plan, "point": point, "position": position}
+    return {
+        "party": party,
+        "source": source,
+        "plan": plan,
+        "point": point,
+        "position": position,
+        "statement": statement,
+    }
 
 
 def import_hostile_plan(tmp_path):
