@@ -69,12 +69,12 @@ urlpatterns = [
     path("watching/", desk_views.watching, name="watching"),
     path("watch/<str:kind>/<int:pk>/", desk_views.watch, name="watch"),
     path(
-        "feeds/<str:token>/changes.atom",
+        "feeds/<slug:token>/changes.atom",
         desk_views.private_changes_feed,
         name="private_changes_feed",
     ),
     path(
-        "feeds/<str:token>/watching.atom",
+        "feeds/<slug:token>/watching.atom",
         desk_views.private_watching_feed,
         name="private_watching_feed",
     ),
