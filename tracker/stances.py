@@ -342,6 +342,8 @@ def cell_swap(point, party):
 
     cell = live_cells(Point.objects.filter(pk=point.pk)).get((point.pk, party.pk), EMPTY)
     url = reverse("matrix_cell", args=[point.pk, party.pk])
+    # cell_html escapes every text it writes (the party's name, the stance labels,
+    # the URL); the ids are integers formatted with :d. No user text is left raw.
     return mark_safe(cell_html(point.pk, party, cell, url, swap=True))  # noqa: S308
 
 
