@@ -21,7 +21,7 @@ importing the same old file twice finds them the second time.
 import importlib
 import uuid
 
-from .models import Actor, Point, Topic
+from ..models import Actor, Point, Topic
 
 NAMESPACE = uuid.UUID("5b0c1c1e-7a51-4d7e-9a53-0e57a7e0f1d2")
 UNNAMED = "Speaker not recorded"
