@@ -6,13 +6,16 @@ shown) instead of raising from ``int()`` or a date overflow.
 """
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
+from .filters import PageForm
 from .models import Actor, Event, Party, Plan, PlanAuthor, Position, Source, Statement
 
 PER_PAGE = 25
+STATEMENTS_PER_PAGE = 50  # on the page of a party, source, event or actor
 
 
 class DateInput(forms.DateInput):
@@ -309,15 +312,6 @@ class EventListForm(ListForm):
         return rows
 
 
-def with_codings(statements):
-    """``statements`` with all a statement's card shows: speaker, event, sources,
-    translations and codings (a fixed number of queries for any number of rows).
-
-    Belongs on ``StatementQuerySet`` (as ``with_evidence().with_codings()``)."""
-    codings = Position.objects.with_subject().select_related("coded_by").order_by("pk")
-    return statements.with_evidence().prefetch_related(Prefetch("positions", queryset=codings))
-
-
 def language_choice():
     return forms.CharField(
         label="Said in (ru, uk, en …)",
@@ -358,7 +352,7 @@ class StatementListForm(ListForm):
     language = language_choice()
 
     def base(self):
-        return with_codings(Statement.objects.all())
+        return Statement.objects.with_codings()
 
     def filtered(self, rows, data):
         if data["party"]:
@@ -378,3 +372,9 @@ class StatementListForm(ListForm):
         if data["language"]:
             rows = rows.filter(language=data["language"])
         return rows
+
+
+def statements_page(request, statements):
+    """One page (``?page=``) of ``statements``, newest first, each with its texts and codings."""
+    rows = statements.with_codings().latest_first()
+    return Paginator(rows, STATEMENTS_PER_PAGE).get_page(PageForm(request.GET).value("page"))

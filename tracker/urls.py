@@ -4,6 +4,7 @@ from django.urls import include, path
 from .views import analysis as analysis_views
 from .views import desk as desk_views
 from .views import editing as editing_views
+from .views import evidence as evidence_views
 from .views import history as history_views
 from .views import lists as list_views
 from .views import matrix as matrix_views
@@ -24,10 +25,10 @@ urlpatterns = [
     path("sources/", list_views.source_list, name="source_list"),
     path("events/", list_views.event_list, name="event_list"),
     path("statements/", list_views.statement_list, name="statement_list"),
-    path("statements/new/", editing_views.statement_create, name="statement_create"),
+    path("statements/new/", evidence_views.statement_create, name="statement_create"),
     path("statements/<uuid:uid>/", pages.statement_detail, name="statement_detail"),
-    path("statements/<uuid:uid>/edit/", editing_views.statement_edit, name="statement_edit"),
-    path("statements/<uuid:uid>/delete/", editing_views.statement_delete, name="statement_delete"),
+    path("statements/<uuid:uid>/edit/", evidence_views.statement_edit, name="statement_edit"),
+    path("statements/<uuid:uid>/delete/", evidence_views.statement_delete, name="statement_delete"),
     path("actors/new/", record_views.actor_new, name="actor_new"),
     path("plans/new/", editing_views.plan_create, name="plan_create"),
     path("parties/new/", editing_views.party_create, name="party_create"),
@@ -118,14 +119,14 @@ urlpatterns = [
     ),
     path(
         "plans/<slug:slug>/points/<int:number>/positions/new/",
-        editing_views.position_create_for_point,
+        evidence_views.position_create_for_point,
         name="position_create_for_point",
     ),
     path("parties/<slug:slug>/edit/", editing_views.party_edit, name="party_edit"),
     path("parties/<slug:slug>/delete/", editing_views.party_delete, name="party_delete"),
     path(
         "parties/<slug:slug>/positions/new/",
-        editing_views.position_create_for_party,
+        evidence_views.position_create_for_party,
         name="position_create_for_party",
     ),
     path("parties/<slug:slug>/actors/new/", editing_views.actor_create, name="actor_create"),
@@ -138,8 +139,8 @@ urlpatterns = [
     path("events/<slug:slug>/", record_views.event_detail, name="event_detail"),
     path("events/<slug:slug>/edit/", editing_views.event_edit, name="event_edit"),
     path("events/<slug:slug>/delete/", editing_views.event_delete, name="event_delete"),
-    path("positions/<uuid:uid>/edit/", editing_views.position_edit, name="position_edit"),
-    path("positions/<uuid:uid>/delete/", editing_views.position_delete, name="position_delete"),
+    path("positions/<uuid:uid>/edit/", evidence_views.position_edit, name="position_edit"),
+    path("positions/<uuid:uid>/delete/", evidence_views.position_delete, name="position_delete"),
     # Import and export
     path("export/", transfer_views.export, name="export"),
     path("export/fixture.json", transfer_views.export_fixture, name="export_fixture"),

@@ -3,27 +3,21 @@ and the change log's audit export."""
 
 import csv
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import history
+from ..access import can
 from ..feeds import ChangesFeed, WatchingFeed
 from ..filters import ChangeFilterForm
+from ..forms import DigestForm
 from ..models import Change, Profile, Watch, watched_changes
 from ..models.desk import TARGETS, change_link, negotiation_dates
 
 WATCHING_SIZE = 100
-
-
-class DigestForm(forms.ModelForm):
-    class Meta:
-        model = Profile
-        fields = ["digest"]
 
 
 def _watch_target(kind, pk):
@@ -33,7 +27,7 @@ def _watch_target(kind, pk):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@can()
 def watch(request, kind, pk):
     """The follow button of a plan, point, party or actor; POST follow=1 or 0."""
     target = _watch_target(kind, pk)
@@ -52,7 +46,7 @@ def watch(request, kind, pk):
 
 
 @require_safe
-@login_required
+@can()
 def watching(request):
     """What changed in what the user follows since their last visit (which this one ends)."""
     profile = Profile.objects.filter(user=request.user).first()
@@ -93,7 +87,7 @@ def private_watching_feed(request, token):
 
 
 @require_POST
-@login_required
+@can()
 def feed_token_regenerate(request):
     Profile.of(request.user).regenerate_feed_token()
     messages.success(request, "New feed addresses made: the old ones no longer work.")
@@ -101,7 +95,7 @@ def feed_token_regenerate(request):
 
 
 @require_POST
-@login_required
+@can()
 def digest_settings(request):
     profile = Profile.of(request.user)
     form = DigestForm(request.POST, instance=profile)
@@ -142,8 +136,7 @@ def _bad_filter():
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def changes_export_csv(request):
     form = ChangeFilterForm(request.GET)
     if not form.is_valid():
@@ -157,8 +150,7 @@ def changes_export_csv(request):
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def changes_export_json(request):
     form = ChangeFilterForm(request.GET)
     if not form.is_valid():

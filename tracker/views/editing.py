@@ -1,178 +1,43 @@
-"""Editing the record: create, edit and delete forms, and points edited in place.
+"""Editing the record: create, edit and delete forms of parties, actors,
+sources, events, plans, components and points, and a point's fields edited in place.
 
-Every form works as a plain page without JavaScript (post, then redirect with
-a message); htmx requests get the form or the re-rendered fragment instead.
-Invalid input answers 422, an edit conflict 409, a missing permission 403.
+Every form works as a plain page without JavaScript (form_pages.py); invalid
+input answers 422, an edit conflict 409, a missing permission 403.
 """
 
-from functools import partial, wraps
-from urllib.parse import urlencode
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from ..editing import (
-    Deletion,
-    RowConflict,
-    delete_checked,
-    save_coding,
-    save_form,
-    save_merging,
-    save_statement,
+from ..access import can
+from ..editing import save_merging
+from ..form_pages import (
+    GET_POST,
+    OBJECT_FORM,
+    bound,
+    delete_page,
+    get_point,
+    next_url,
+    object_context,
+    respond,
+    save_page,
 )
-from ..filters import StatementStartForm
 from ..forms import (
     INLINE_POINT_FIELDS,
     ActorForm,
-    CodingFormSet,
     ComponentForm,
     EventForm,
     NewPlanVersionForm,
     PartyForm,
     PlanForm,
     PointForm,
-    PositionForm,
     SourceForm,
-    StatementForm,
-    SubjectChoices,
-    TranslationFormSet,
     point_field_form,
 )
-from ..models import (
-    Actor,
-    Component,
-    EditConflict,
-    Event,
-    Party,
-    Plan,
-    Point,
-    Position,
-    Source,
-    Statement,
-)
-
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def can(perm):
-    """Only users holding ``perm``: anonymous users are sent to sign in, others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                next_url = request.get_full_path()
-                if request.htmx:
-                    next_url = request.htmx.current_url_abs_path or next_url
-                login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
-                if request.htmx:
-                    response = HttpResponse("Sign in to edit.", status=403)
-                    response["HX-Redirect"] = login
-                    return response
-                return redirect(login)
-            if not request.user.has_perm(perm):
-                if request.htmx:
-                    return render(request, "tracker/_forbidden_field.html", status=403)
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def respond(request, template, context, status=200, partial="form"):
-    """The page, or only its ``partial`` for htmx; varies on HX-Request."""
-    name = f"{template}#{partial}" if request.htmx and partial else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def next_url(request, default):
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return default
-
-
-def save_page(request, form, template, context, *, success=None, save=save_form):
-    """Validate and save ``form``; answer with a redirect, 422, or a 409 conflict.
-
-    An edit overtaken by another save is merged field by field: saved when
-    no field was changed by both, else offered again with a choice per field.
-    """
-    context = {**context, "form": form, "next": next_url(request, "")}
-    if request.method != "POST":
-        return respond(request, template, context)
-    if not form.is_valid():
-        return respond(request, template, context, status=422)
-    outcome = save_merging(form, request.user, save)
-    if not outcome.saved:
-        context.update(form=outcome.form, conflict=outcome.merge)
-        return respond(request, template, context, status=409)
-    obj = outcome.obj
-    messages.success(request, outcome.message(f"Saved: {obj}."))
-    return redirect(next_url(request, success(obj) if success else obj.get_absolute_url()))
-
-
-class DeleteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    edit_summary = forms.CharField(label="Edit summary", required=False, max_length=300)
-
-
-def in_use(error):
-    """Up to ten records that still refer to the one being deleted."""
-    blocking = getattr(error, "protected_objects", None) or error.restricted_objects
-    return sorted({str(obj) for obj in list(blocking)[:50]})[:10]
-
-
-def delete_page(request, obj, success_url, cancel_url):
-    """Confirm, then delete unless changed since the page was loaded or still in use."""
-    form = DeleteForm(bound(request), initial={"version": obj.version})
-    context = {"object": obj, "form": form, "cancel_url": cancel_url}
-    template = "tracker/object_confirm_delete.html"
-    try:
-        context["effects"] = Deletion.of(obj).effects()
-    except (ProtectedError, RestrictedError) as error:
-        status = 409 if request.method == "POST" else 200
-        return render(request, template, {**context, "in_use": in_use(error)}, status=status)
-    if request.method != "POST":
-        return render(request, template, context)
-    if not form.is_valid():
-        return render(request, template, context, status=422)
-    summary = form.cleaned_data["edit_summary"]
-    try:
-        delete_checked(obj, form.cleaned_data["version"], summary=summary, user=request.user)
-    except EditConflict as conflict:
-        current = conflict.current
-        context.update(object=current, form=DeleteForm(initial={"version": current.version}))
-        return render(request, template, {**context, "stale": True}, status=409)
-    except (ProtectedError, RestrictedError) as error:
-        return render(request, template, {**context, "in_use": in_use(error)}, status=409)
-    messages.success(request, f"Deleted: {obj}.")
-    return redirect(success_url)
-
-
-OBJECT_FORM = "tracker/object_form.html"
-
-
-def object_context(kind, obj=None, cancel_url=None, **extra):
-    return {"kind": kind, "object": obj, "cancel_url": cancel_url or "/", **extra}
-
+from ..models import Actor, Component, Event, Party, Plan, Source
 
 # Parties and actors ------------------------------------------------------------
 
@@ -363,12 +228,6 @@ def component_delete(request, slug, number):
 # Points ------------------------------------------------------------------------
 
 
-def get_point(slug, number):
-    return get_object_or_404(
-        Point.objects.select_related("plan", "component"), plan__slug=slug, number=number
-    )
-
-
 @GET_POST
 @can("tracker.add_point")
 def point_create(request, slug):
@@ -436,143 +295,3 @@ def show_field(request, point, field, saved=False):
 def point_field_show(request, slug, number, field):
     """The field as displayed (cancelling an edit in place)."""
     return show_field(request, get_point(slug, number), inline_field(field))
-
-
-# Statements and their codings -------------------------------------------------
-
-STATEMENT_FORM = "tracker/statement_form.html"
-
-
-def statement_forms(request, statement, initial=None, coding_initial=None):
-    """The statement's form and its two formsets (codings, translations), bound on POST."""
-    data = bound(request)
-    choices = SubjectChoices()
-    form = StatementForm(data, instance=statement, initial=initial)
-    codings = CodingFormSet(
-        data,
-        instance=statement,
-        prefix="codings",
-        form_kwargs={"choices": choices},
-        initial=coding_initial,
-        queryset=statement.positions.order_by("pk") if statement.pk else Position.objects.none(),
-    )
-    translations = TranslationFormSet(data, instance=statement, prefix="translations")
-    return form, codings, translations
-
-
-def statement_page(request, statement, context, *, initial=None, coding_initial=None):
-    """Show, validate and save a statement with its codings and translations in one form.
-
-    "Add a coding" / "Add a translation" post the form back with one more row
-    (htmx swaps the form in place; without JavaScript the page comes back).
-    """
-    form, codings, translations = statement_forms(request, statement, initial, coding_initial)
-    context = {**context, "form": form, "codings": codings, "translations": translations}
-    context["next"] = next_url(request, "")
-    if request.method != "POST" or codings.adding_row() or translations.adding_row():
-        return respond(request, STATEMENT_FORM, context)
-    if not all([form.is_valid(), codings.is_valid(), translations.is_valid()]):
-        return respond(request, STATEMENT_FORM, context, status=422)
-    save = partial(save_statement, codings=codings, translations=translations)
-    try:
-        outcome = save_merging(form, request.user, save)
-    except RowConflict as conflict:
-        context["row_conflict"] = conflict.current
-        return respond(request, STATEMENT_FORM, context, status=409)
-    if not outcome.saved:
-        context.update(form=outcome.form, conflict=outcome.merge)
-        return respond(request, STATEMENT_FORM, context, status=409)
-    messages.success(request, outcome.message(f"Saved: {outcome.obj}."))
-    return redirect(next_url(request, outcome.obj.get_absolute_url()))
-
-
-@GET_POST
-@can("tracker.add_statement")
-def statement_create(request):
-    """A new statement; ``?party=`` and ``?point=`` (from a matrix cell) fill in the form."""
-    start = StatementStartForm(request.GET)
-    if not start.is_valid():
-        return render(request, "tracker/statement_form.html", {"start": start}, status=400)
-    initial, coding_initial = start.initial_values()
-    context = {"cancel_url": next_url(request, reverse("statement_list")), "start": start}
-    return statement_page(
-        request, Statement(), context, initial=initial, coding_initial=coding_initial
-    )
-
-
-def get_statement(uid):
-    return get_object_or_404(Statement.objects.select_related("party", "speaker"), uid=uid)
-
-
-@GET_POST
-@can("tracker.change_statement")
-def statement_edit(request, uid):
-    statement = get_statement(uid)
-    context = {"statement": statement, "cancel_url": statement.get_absolute_url(), "editing": True}
-    return statement_page(request, statement, context)
-
-
-@GET_POST
-@can("tracker.delete_statement")
-def statement_delete(request, uid):
-    statement = get_statement(uid)
-    back = statement.get_absolute_url()
-    return delete_page(request, statement, reverse("statement_list"), back)
-
-
-# Positions: a coding of a statement on its own -------------------------------
-
-POSITION_FORM = "tracker/position_form.html"
-
-
-def position_added(request, form, context):
-    """Save a new position: a redirect, or for htmx the new position in place of the form."""
-    context = {**context, "form": form, "next": next_url(request, "")}
-    if not form.is_valid():
-        return respond(request, POSITION_FORM, context, status=422)
-    position = save_coding(form, request.user)
-    if request.htmx:
-        return respond(request, POSITION_FORM, {**context, "position": position}, partial="added")
-    messages.success(request, f"Added: {position}.")
-    return redirect(next_url(request, position.subject.get_absolute_url()))
-
-
-@GET_POST
-@can("tracker.add_position")
-def position_create_for_point(request, slug, number):
-    point = get_point(slug, number)
-    form = PositionForm(bound(request), point=point)
-    context = {"point": point, "cancel_url": point.get_absolute_url()}
-    if request.method != "POST":
-        return respond(request, POSITION_FORM, {**context, "form": form})
-    return position_added(request, form, context)
-
-
-@GET_POST
-@can("tracker.add_position")
-def position_create_for_party(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    form = PositionForm(bound(request), party=party)
-    context = {"party": party, "cancel_url": party.get_absolute_url(), "show_subject": True}
-    if request.method != "POST":
-        return respond(request, POSITION_FORM, {**context, "form": form})
-    return position_added(request, form, context)
-
-
-@GET_POST
-@can("tracker.change_position")
-def position_edit(request, uid):
-    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
-    form = PositionForm(bound(request), instance=position)
-    back = position.subject.get_absolute_url()
-    context = {"position": position, "cancel_url": next_url(request, back), "editing": True}
-    success = lambda p: back  # noqa: E731
-    return save_page(request, form, POSITION_FORM, context, success=success, save=save_coding)
-
-
-@GET_POST
-@can("tracker.delete_position")
-def position_delete(request, uid):
-    position = get_object_or_404(Position.objects.with_subject(), uid=uid)
-    back = next_url(request, position.subject.get_absolute_url())
-    return delete_page(request, position, back, back)

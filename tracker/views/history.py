@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import history
+from ..access import can
 from ..feeds import ChangesFeed
 from ..filters import ChangeFilterForm, PageForm, VersionsForm
 from ..forms import ConflictChoices, choice_name
@@ -129,51 +129,44 @@ def render_history(request, model, pk, *, status=200, error=None, **extra):
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def object_history(request, model, pk):
     return render_history(request, tracked_or_404(model), pk)
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def plan_history(request, slug):
     return render_history(request, Plan, get_object_or_404(Plan, slug=slug).pk)
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def point_history(request, slug, number):
     point = get_object_or_404(Point, plan__slug=slug, number=number)
     return render_history(request, Point, point.pk)
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def party_history(request, slug):
     return render_history(request, Party, get_object_or_404(Party, slug=slug).pk)
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def source_history(request, pk):
     return render_history(request, Source, get_object_or_404(Source, pk=pk).pk)
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def position_history(request, uid):
     return render_history(request, Position, get_object_or_404(Position, uid=uid).pk)
 
 
 @require_POST
-@login_required
-@permission_required("tracker.restore_version", raise_exception=True)
+@can("tracker.restore_version")
 def restore_version(request, model, pk):
     model = tracked_or_404(model)
     form = RestoreForm(request.POST, model=model)
@@ -208,8 +201,7 @@ def restore_version(request, model, pk):
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def recent_changes(request):
     form = ChangeFilterForm(request.GET)
     if not form.is_valid():
@@ -232,8 +224,7 @@ def recent_changes(request):
 
 
 @require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
+@can("tracker.view_change")
 def changes_feed(request):
     form = ChangeFilterForm(request.GET)
     if not form.is_valid():

@@ -8,12 +8,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import history, stances
+from ..access import can
 from ..editing import save_coding
 from ..filters import AsOfForm, MatrixFilterForm, negotiation_day, requested_plan
 from ..forms import PositionForm
 from ..models import Party, Point, Stance
 from ..stances import StanceTable, default_plan
-from .editing import can
 
 
 @require_safe

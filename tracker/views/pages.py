@@ -1,6 +1,5 @@
 """Read-only pages: the record as analysts browse it."""
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -9,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import dashboard, history, stances
-from ..filters import AsOfForm, PageForm, negotiation_day
-from ..lists import with_codings
+from ..filters import AsOfForm, negotiation_day
+from ..lists import statements_page
 from ..models import (
     Event,
     Party,
@@ -24,8 +23,6 @@ from ..models import (
     colour_validator,
 )
 from ..stances import StanceTable
-
-POSITIONS_PER_PAGE = 50
 
 
 @require_safe
@@ -132,12 +129,6 @@ def point_detail(request, slug, number):
     return render(request, "tracker/point_detail.html", context)
 
 
-def statements_page(request, statements):
-    """One page of ``statements``, newest first, each with its texts and codings."""
-    rows = with_codings(statements).latest_first()
-    return Paginator(rows, POSITIONS_PER_PAGE).get_page(PageForm(request.GET).value("page"))
-
-
 @require_safe
 def party_detail(request, slug):
     party = get_object_or_404(Party.objects.prefetch_related("member_of", "members"), slug=slug)
@@ -163,7 +154,7 @@ def source_detail(request, pk):
 
 @require_safe
 def statement_detail(request, uid):
-    statement = get_object_or_404(with_codings(Statement.objects.all()), uid=uid)
+    statement = get_object_or_404(Statement.objects.with_codings(), uid=uid)
     return render(request, "tracker/statement_detail.html", {"statement": statement})
 
 

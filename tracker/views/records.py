@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ..access import can
+from ..form_pages import GET_POST, OBJECT_FORM, bound, object_context, save_page
 from ..forms import ActorForm
+from ..lists import statements_page
 from ..models import Actor, Event, Party
-from .editing import GET_POST, OBJECT_FORM, bound, can, object_context, save_page
-from .pages import statements_page
 
 
 @require_safe

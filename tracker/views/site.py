@@ -2,14 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..access import can
+from ..forms import DigestForm
 from ..models import ApiToken, Profile
 from ..timezones import ProfileForm, remember_time_zone
-from .desk import DigestForm
 
 
 @require_safe
@@ -21,7 +21,7 @@ def favicon(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@can()
 def user_settings(request):
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
@@ -54,7 +54,7 @@ def settings_page(request, *, form=None, token_form=None, new_key=None, status=2
 
 
 @require_POST
-@login_required
+@can()
 def api_token_create(request):
     """A new API token: its key is on this answer only, then kept as a hash."""
     token_form = ApiTokenForm(request.POST)
@@ -65,7 +65,7 @@ def api_token_create(request):
 
 
 @require_POST
-@login_required
+@can()
 def api_token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()

@@ -2,13 +2,10 @@
 
 import csv
 import secrets
-from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import transfer
+from ..access import can
 from ..filters import ExportForm, MatrixExportForm
 from ..stances import StanceTable
 
@@ -30,20 +28,6 @@ class ImportForm(forms.Form):
         if not transfer.ALLOWED_NAMES.fullmatch(upload.name or ""):
             raise forms.ValidationError("Upload a .json (or .json.gz) fixture.")
         return upload
-
-
-def can_import(view):
-    """Anonymous users are sent to sign in; others need tracker.import_fixture."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("tracker.import_fixture"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def export_page(request, export_form=None, matrix_form=None, status=200):
@@ -91,7 +75,7 @@ def export_matrix(request):
 
 
 @require_safe
-@can_import
+@can("tracker.import_fixture")
 def import_form(request):
     context = {"form": ImportForm(), "limit": settings.TRACKER_IMPORT_MAX_BYTES}
     return render(request, "tracker/import_form.html", context)
@@ -116,7 +100,7 @@ def import_preview(request):
 
 
 @csrf_protect
-@can_import
+@can("tracker.import_fixture")
 def _import_preview(request):
     upload = request.FILES.get("file")
     too_large = getattr(request, "upload_too_large", False)
@@ -140,7 +124,7 @@ def _import_preview(request):
 
 
 @require_POST
-@can_import
+@can("tracker.import_fixture")
 def import_apply(request):
     stashed = request.session.get(SESSION_KEY) or {}
     if not secrets.compare_digest(str(stashed.get("token", "")), request.POST.get("token", "-")):
@@ -164,7 +148,7 @@ def import_apply(request):
 
 
 @require_POST
-@can_import
+@can("tracker.import_fixture")
 def import_cancel(request):
     stashed = request.session.pop(SESSION_KEY, None) or {}
     transfer.discard_stash(stashed.get("token"))
