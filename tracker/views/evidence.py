@@ -1,9 +1,6 @@
 """Editing the evidence: a statement with its codings and translations in one
-form, and a coding (position) on its own.
-
-Every form works as a plain page without JavaScript (form_pages.py); invalid
-input answers 422, an edit conflict 409, a missing permission 403.
-"""
+form (the statement merged when overtaken, a row refused), and a coding on its own
+(added from a point or a party)."""
 
 from functools import partial
 
@@ -14,15 +11,7 @@ from django.urls import reverse
 from ..access import can
 from ..editing import RowConflict, save_coding, save_merging, save_statement
 from ..filters import StatementStartForm
-from ..form_pages import (
-    GET_POST,
-    bound,
-    delete_page,
-    get_point,
-    next_url,
-    respond,
-    save_page,
-)
+from ..form_pages import GET_POST, bound, delete_page, get_point, next_url, respond, save_page
 from ..forms import (
     CodingFormSet,
     PositionForm,
