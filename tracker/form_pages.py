@@ -99,6 +99,7 @@ def object_context(kind, obj=None, cancel_url=None, **extra):
 
 
 def get_point(slug, number):
+    """The point a URL names by its plan's slug and its number, or 404."""
     return get_object_or_404(
         Point.objects.select_related("plan", "component"), plan__slug=slug, number=number
     )
