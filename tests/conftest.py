@@ -1,6 +1,8 @@
 """A small fixed cast for the tests: three users, a few parties and a plan."""
 
 import datetime
+import os
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.conf import settings
@@ -18,6 +20,7 @@ from tracker.models import (
     Topic,
 )
 from tracker.roles import ANALYST, VIEWER
+from tracker.settings import cache_from_url
 
 from .evidence import coded
 
@@ -26,6 +29,35 @@ STATED_ON = datetime.date(2025, 11, 27)
 # The Reuters article most seed quotes come from. The project keeps no article text:
 # the copy lives beside the repository, in ../shared (there in CI, not in a bare clone).
 SEED_ARTICLE = settings.BASE_DIR.parent / "shared" / "seed" / "000_daba5862246ab67d.txt"
+
+
+def pytest_configure(config):
+    """Parallel test workers (``bin/test -n 2``) each get a cache of their own.
+
+    The rendered tables are keyed on ``Change.marker()``, which two workers reach with
+    different data, and each test clears the cache (a Redis ``FLUSHDB``): shared, one
+    worker would read or wipe the other's tables. A worker gets its own folder, or its
+    own Redis database counted down from the configured one; ``CACHE_URL`` passes it on
+    to the servers and commands the worker's tests start.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    url = urlparse(settings.CACHE_URL)
+    if url.scheme.startswith("redis"):
+        database = int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+        own = urlunparse(url._replace(path=f"/{database % 16}"))
+    elif url.scheme == "file":
+        own = urlunparse(url._replace(path=f"{url.path.rstrip('/')}-{worker}"))
+    else:
+        return  # an in-process cache is the worker's own already
+    os.environ["CACHE_URL"] = own
+    for name, cache in settings.CACHES.items():
+        cache.update(cache_from_url(own, name, **extra_cache_params(cache)))
+
+
+def extra_cache_params(cache):
+    return {key: cache[key] for key in ("TIMEOUT", "OPTIONS") if key in cache}
 
 
 @pytest.fixture

@@ -46,9 +46,9 @@ class ScratchDatabase:
         self.vendor = vendor or ("postgresql" if on_postgresql() else "sqlite")
         if self.vendor == "postgresql":
             parts = urlparse(suite_url() if on_postgresql() else POSTGRES_URL)
-            # The process id keeps concurrent runs on one server apart.
-            suffix = "" if on_postgresql() else f"_{os.getpid()}"
-            self.db_name = f"{parts.path.lstrip('/') or 'tracker'}_{name}{suffix}"
+            # The process id keeps concurrent runs (and parallel test workers) on one
+            # server apart.
+            self.db_name = f"{parts.path.lstrip('/') or 'tracker'}_{name}_{os.getpid()}"
             self.url = urlunparse(parts._replace(path=f"/{self.db_name}"))
             self._admin_url = urlunparse(parts._replace(path="/postgres"))
         else:

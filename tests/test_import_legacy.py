@@ -112,3 +112,14 @@ def test_a_broken_fixture_in_todays_format_rolls_back_whole(analyst, tmp_path):
     with pytest.raises(CommandError, match="exists neither"):
         call_command("import_fixture", str(path), stdout=io.StringIO())
     assert sum(model.objects.count() for model in MODELS) == 0
+
+
+@pytest.mark.parametrize("number", [[], {"n": 1}, [1, 2]])
+def test_a_point_whose_number_is_not_a_number_is_refused_not_a_crash(analyst, number):
+    items = old_seed()
+    point = next(i for i in items if i["model"] == "tracker.point")
+    point["fields"]["number"] = number
+    with pytest.raises(ImportRefused) as refused:
+        load(items, analyst, "odd.json")
+    assert "number" in "\n".join(refused.value.errors)
+    assert sum(model.objects.count() for model in MODELS) == 0

@@ -75,7 +75,10 @@ class Converter:
         return raw
 
     def point(self, index, line, raw, fields):
-        key = (*fields["plan"], fields.get("number")) if is_key(fields.get("plan")) else None
+        # The point's own key, when the file gives one a key can be (the checks refuse
+        # the rest later, with the line it is on).
+        plan, number = fields.get("plan"), fields.get("number")
+        key = (*plan, number) if is_key(plan) and isinstance(number, str | int) else None
         if key:
             self.points[key] = (fields.get("title"), fields.get("text"))
         if "topic" not in fields and "derived_from" not in fields:
