@@ -23,6 +23,7 @@ from .models import (
     Plan,
     Point,
     Position,
+    Profile,
     Provision,
     Source,
     Statement,
@@ -585,3 +586,11 @@ TranslationFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class DigestForm(forms.ModelForm):
+    """How often a user is emailed what changed in what they follow."""
+
+    class Meta:
+        model = Profile
+        fields = ["digest"]

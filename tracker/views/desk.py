@@ -3,7 +3,6 @@ and the change log's audit export."""
 
 import csv
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -13,17 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .. import history
 from ..feeds import ChangesFeed, WatchingFeed
-from ..filters import ChangeFilterForm
+from ..filters import ChangeExportForm
+from ..forms import DigestForm
 from ..models import Change, Profile, Watch, watched_changes
 from ..models.desk import TARGETS, change_link, negotiation_dates
 
 WATCHING_SIZE = 100
-
-
-class DigestForm(forms.ModelForm):
-    class Meta:
-        model = Profile
-        fields = ["digest"]
 
 
 def _watch_target(kind, pk):
@@ -137,17 +131,13 @@ def _export_rows(form):
         }
 
 
-def _bad_filter():
-    return HttpResponse("Bad filter.\n", status=400, content_type="text/plain")
+def _bad_filter(form):
+    field, errors = next(iter(form.errors.items()))
+    where = "" if field == "__all__" else f"{field}: "
+    return HttpResponse(f"Bad filter: {where}{errors[0]}\n", status=400, content_type="text/plain")
 
 
-@require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
-def changes_export_csv(request):
-    form = ChangeFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_filter()
+def _csv(form):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="changes.csv"'
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
@@ -156,13 +146,18 @@ def changes_export_csv(request):
     return response
 
 
-@require_safe
-@login_required
-@permission_required("tracker.view_change", raise_exception=True)
-def changes_export_json(request):
-    form = ChangeFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_filter()
+def _json(form):
     response = JsonResponse({"changes": list(_export_rows(form))})
     response["Content-Disposition"] = 'attachment; filename="changes.json"'
     return response
+
+
+@require_safe
+@login_required
+@permission_required("tracker.view_change", raise_exception=True)
+def changes_export(request, default_format="csv"):
+    """The change log as CSV or JSON (``?format=``), filtered like /changes/."""
+    form = ChangeExportForm(request.GET, default_format=default_format)
+    if not form.is_valid():
+        return _bad_filter(form)
+    return {"csv": _csv, "json": _json}[form.chosen_format()](form)

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..forms import DigestForm
 from ..models import ApiToken, Profile
 from ..timezones import ProfileForm, remember_time_zone
-from .desk import DigestForm
 
 
 @require_safe
