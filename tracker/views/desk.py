@@ -10,14 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import history
+from .. import following, history
 from ..feeds import ChangesFeed, WatchingFeed
 from ..filters import ChangeExportForm
 from ..forms import DigestForm
-from ..models import Change, Profile, Watch, watched_changes
-from ..models.desk import TARGETS, change_link, negotiation_dates
-
-WATCHING_SIZE = 100
+from ..models import Change, Profile, Watch
+from ..models.desk import TARGETS, new_in_watched, watching_items
 
 
 def _watch_target(kind, pk):
@@ -37,10 +35,11 @@ def watch(request, kind, pk):
             Profile.of(request.user)
         else:
             Watch.unfollow(request.user, kind, target)
+        following.remember(request)
         if not request.htmx:
             return redirect(target)
-    following = Watch.follows(request.user, kind, target)
-    context = {"kind": kind, "target": target, "following": following}
+    context = {"kind": kind, "target": target}
+    context["following"] = Watch.follows(request.user, kind, target)
     template = "tracker/_watch_button.html" if request.htmx else "tracker/watch.html"
     return render(request, template, context)
 
@@ -51,18 +50,13 @@ def watching(request):
     """What changed in what the user follows since their last visit (which this one ends)."""
     profile = Profile.objects.filter(user=request.user).first()
     since = profile.last_seen_watching if profile else None
-    changes = watched_changes(request.user)
-    if since:
-        changes = changes.filter(changed_at__gt=since)
-    rows = list(changes.order_by("-changed_at", "-pk")[:WATCHING_SIZE])
-    dates = negotiation_dates(rows)
-    items = [{"change": c, "said_on": dates[c.pk], "link": change_link(c)} for c in rows]
-    # Negotiation time first: what was said latest on top; undated records after.
-    items.sort(key=lambda item: item["said_on"] is None)
-    items.sort(key=lambda item: item["said_on"] or timezone.now().date(), reverse=True)
-    if profile and request.method == "GET":
-        Profile.objects.filter(pk=profile.pk).update(last_seen_watching=timezone.now())
-    watches = Watch.objects.filter(user=request.user).select_related(*TARGETS)
+    items = watching_items(list(new_in_watched(request.user)))
+    watches = list(Watch.objects.filter(user=request.user).select_related(*TARGETS))
+    if request.method == "GET":
+        if profile:
+            Profile.objects.filter(pk=profile.pk).update(last_seen_watching=timezone.now())
+        if items or bool(following.stamp(request)) != bool(watches):
+            following.remember(request, follows=bool(watches))  # the badge changes
     context = {"items": items, "since": since, "watches": watches, "watching_count": len(items)}
     return render(request, "tracker/watching.html", context)
 
