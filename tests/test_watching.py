@@ -228,3 +228,17 @@ def test_a_visit_to_watching_renews_the_etag_of_pages_showing_the_count(
     again = viewer_client.get("/", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 200
     assert badge(again.content.decode()) is None
+
+
+def test_undated_records_come_after_those_the_negotiation_dates(
+    viewer_client, point, russia, source
+):
+    follow(viewer_client, "point", point)
+    viewer_client.get(reverse("watching"))
+    coded(russia, "supports", point=point, source=source, stated_on=datetime.date(2025, 11, 2))
+    point.text = "Crimea recognised; Donbas to be negotiated."
+    point.save_recorded("New wording")  # recorded last, but the negotiation gives it no date
+    items = viewer_client.get(reverse("watching")).context["items"]
+    assert [item["said_on"] for item in items][-1] is None
+    assert items[-1]["change"].model == "point"
+    assert all(item["said_on"] for item in items[:-1])
