@@ -46,3 +46,43 @@ def test_it_sends_anonymous_readers_to_sign_in(client):
 def test_it_refuses_a_user_who_may_not_read_the_change_log(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="nobody-pw-1"))
     assert client.get(reverse("changes_export_json")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"), [("csv", "text/csv"), ("json", "application/json")]
+)
+def test_it_takes_the_format_from_the_query(viewer_client, point, russia, fmt, content_type):
+    coded(russia, "supports", point=point)
+    response = viewer_client.get(reverse("changes_export"), {"format": fmt, "model": "position"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert f'filename="changes.{fmt}"' in response["Content-Disposition"]
+
+
+def test_the_format_in_the_query_wins_over_the_address(viewer_client, point, russia):
+    coded(russia, "supports", point=point)
+    response = viewer_client.get(reverse("changes_export_csv"), {"format": "json"})
+    assert response.json()["changes"]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "CSV", "<b>json</b>", "x" * 5000])
+def test_a_bad_format_is_a_400_that_says_so(viewer_client, fmt):
+    response = viewer_client.get(reverse("changes_export"), {"format": fmt})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("Bad filter: format: ")
+
+
+def test_a_bad_filter_names_what_is_wrong(viewer_client):
+    response = viewer_client.get(
+        reverse("changes_export"), {"since": "2025-12-02", "until": "2025-12-01"}
+    )
+    assert response.status_code == 400
+    assert "“From” is after “until”." in response.content.decode()
+
+
+def test_the_changes_page_offers_its_filtered_changes_as_csv_and_json(viewer_client, russia):
+    body = viewer_client.get(reverse("recent_changes"), {"party": "russia"}).content.decode()
+    export = reverse("changes_export")
+    assert f'href="{export}?party=russia&amp;format=csv"' in body
+    assert f'href="{export}?party=russia&amp;format=json"' in body

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import STATED_ON
 from tracker import dashboard
@@ -87,3 +88,79 @@ def test_the_overview_says_so_when_nothing_is_recorded(client, db):
     body = client.get("/").content.decode()
     assert "Nothing dated is recorded yet." in body
     assert "No positions recorded yet." in body
+
+
+# What changed in what the signed-in user follows
+
+
+def follow_and_visit(client, kind, target):
+    client.post(reverse("watch", args=[kind, target.pk]), {"follow": "1"})
+    client.get(reverse("watching"))  # from here on, what is new
+
+
+def test_the_overview_shows_what_changed_in_what_you_follow_with_a_link_to_watching(
+    viewer_client, point, russia, ukraine, source
+):
+    follow_and_visit(viewer_client, "party", ukraine)
+    coded(russia, "supports", point=point, source=source)  # not followed
+    coded(ukraine, "opposes", point=point, source=source, stated_on=datetime.date(2025, 11, 20))
+    coded(ukraine, "supports", point=point, source=source, stated_on=DEC_2)
+    response = viewer_client.get("/")
+    body = response.content.decode()
+    assert "What changed in what you follow" in body
+    items = response.context["followed"]
+    assert items and all(item["change"].party == ukraine for item in items)
+    said = [item["said_on"] for item in items if item["change"].model == "position"]
+    assert said == [DEC_2, datetime.date(2025, 11, 20)]  # negotiation time, latest first
+    assert f'href="{reverse("watching")}">all {len(items)} on Watching</a>' in body
+    for item in items:
+        assert f'href="{item["link"]}"' in body
+    # The overview does not end the visit: /watching/ lists the same, then nothing new.
+    listed = viewer_client.get(reverse("watching")).context["items"]
+    assert [i["change"] for i in listed] == [i["change"] for i in items]
+    assert (
+        "Nothing new since your last visit to Watching." in viewer_client.get("/").content.decode()
+    )
+
+
+def test_the_overview_lists_at_most_a_few_and_counts_them_all(
+    viewer_client, point, ukraine, source
+):
+    follow_and_visit(viewer_client, "party", ukraine)
+    for day in range(1, 5):
+        coded(
+            ukraine, "opposes", point=point, source=source, stated_on=datetime.date(2025, 11, day)
+        )
+    response = viewer_client.get("/")
+    assert len(response.context["followed"]) == dashboard.FOLLOWED
+    count = response.context["watching_count"]
+    assert count == len(viewer_client.get(reverse("watching")).context["items"]) > 8
+
+
+def test_the_overview_has_no_such_section_for_anonymous_readers_or_those_who_follow_nothing(
+    client, viewer, point, russia, source
+):
+    coded(russia, "supports", point=point, source=source)
+    assert "What changed in what you follow" not in client.get("/").content.decode()
+    client.force_login(viewer)
+    response = client.get("/")
+    assert response.context.get("followed") is None
+    assert "What changed in what you follow" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_followers_overview_costs_the_same_at_two_sizes(
+    viewer_client, plan, point, ukraine, source, size, django_assert_num_queries
+):
+    follow_and_visit(viewer_client, "plan", plan)
+    for n in range(size):
+        coded(ukraine, "opposes", point=point, source=source, statement_summary=f"S{n}")
+    # session, change marker (ETag), user, 5 counts, latest event date, latest position
+    # date, the week's events (none: their parties are not read), the week's stance
+    # counts, the user's and their groups' permissions (the navigation), plans with point
+    # counts, their authors, latest positions; what is new in what they follow: the
+    # changes (which also give the navigation's count), the statements' and codings'
+    # dates (no status step changed: their dates are not read)
+    with django_assert_num_queries(20):
+        response = viewer_client.get("/")
+    assert response.context["watching_count"] == 3 * size

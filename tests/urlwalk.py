@@ -133,6 +133,7 @@ ROUTES = {
     ),
     "recent_changes": history_page(),
     "changes_feed": history_page(html=False),
+    "changes_export": history_page(html=False),
     "changes_export_csv": history_page(html=False),
     "changes_export_json": history_page(html=False),
     # Following: the token in a private feed's URL stands for a session (a bad one is a 404)
@@ -331,6 +332,7 @@ READS = {
     "restore_version": (),
     "recent_changes": CHANGES,
     "changes_feed": CHANGES,
+    "changes_export": (*CHANGES, "format"),
     "changes_export_csv": CHANGES,
     "changes_export_json": CHANGES,
     "watching": (),

@@ -6,4 +6,4 @@ class TrackerConfig(AppConfig):
     verbose_name = "Negotiation tracker"
 
     def ready(self):
-        from . import signals, timezones  # noqa: F401
+        from . import following, signals, timezones  # noqa: F401

@@ -1,4 +1,5 @@
-"""The overview's dashboard: the last week of the negotiation, by the dates things happened."""
+"""The overview's dashboard: the last week of the negotiation, by the dates things happened,
+and what is new in what the signed-in user follows."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -6,10 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 
 from .models import Event, Position, Stance
+from .models.desk import new_in_watched, watching_items
 
 WEEK = datetime.timedelta(days=6)  # the latest day and the six before it
 LATEST_POSITIONS = 8
 PLANS = 12
+FOLLOWED = 8
 LABELS = dict(Stance.choices)
 
 
@@ -82,3 +85,11 @@ def last_week():
         label = LABELS.get(row["stance"], row["stance"])
         party.stances.append((row["stance"], label, row["count"]))
     return Week(start, end, sorted(days.values(), key=lambda d: d.date, reverse=True))
+
+
+def followed(user):
+    """What is new in what ``user`` follows, as /watching/ lists it (without ending the
+    visit): the first ``FOLLOWED`` items and how many there are. Four queries: the changes,
+    then the statements', codings' and status steps' dates."""
+    items = watching_items(list(new_in_watched(user)))
+    return items[:FOLLOWED], len(items)

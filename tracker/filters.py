@@ -276,6 +276,22 @@ class ChangeFilterForm(QueryForm):
         return {key: self.cleaned_data[key] for key in keys}
 
 
+EXPORT_FORMATS = [("csv", "CSV"), ("json", "JSON")]
+
+
+class ChangeExportForm(ChangeFilterForm):
+    """The audit export: the change log's filters and ``?format=csv|json``."""
+
+    format = Choice(required=False, choices=EXPORT_FORMATS)
+
+    def __init__(self, data, *, default_format="csv"):
+        super().__init__(data)
+        self.default_format = default_format
+
+    def chosen_format(self):
+        return self.cleaned_data["format"] or self.default_format
+
+
 # Analysis
 
 

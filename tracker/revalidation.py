@@ -2,12 +2,12 @@
 
 A read page shows the recorded data as the user may see it, so its ETag is made
 of what decides its content: the change marker (any recorded write moves it),
-the user (their id, and the count of changes to users, groups and permissions
-that the marker's row keeps), their CSRF cookie (the token in every page's
-forms), the full path with its query, the HX-Request header (a fragment or the
-whole page) and the release (the code and templates that render it). The ETag
-is computed before the view runs; when the browser already holds it the
-middleware answers 304 and the view never runs.
+the user (their id, the count of changes to users, groups and permissions that
+the marker's row keeps, and the session's note of what they follow), their CSRF
+cookie (the token in every page's forms), the full path with its query, the
+HX-Request header (a fragment or the whole page) and the release (the code and
+templates that render it). The ETag is computed before the view runs; when the
+browser already holds it the middleware answers 304 and the view never runs.
 
 Only the pages named in ``READ_PAGES`` take part: their content depends on
 nothing else. Left out on purpose:
@@ -33,6 +33,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 
+from . import following
 from .models import ChangeMarker
 
 # By view name (with its namespace, if any).
@@ -104,7 +105,9 @@ def user_key(request):
     user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    return f"{user.pk}:{marker_row(request).access}"
+    # The session's note of what the user follows: a visit to /watching/ renews it and
+    # resets the navigation's count, which changes the page.
+    return f"{user.pk}:{marker_row(request).access}:{following.stamp(request)}"
 
 
 def etag_for(request, shared=False):

@@ -64,8 +64,19 @@ urlpatterns = [
     ),
     path("changes/", history_views.recent_changes, name="recent_changes"),
     path("changes/feed/", history_views.changes_feed, name="changes_feed"),
-    path("changes/export.csv", desk_views.changes_export_csv, name="changes_export_csv"),
-    path("changes/export.json", desk_views.changes_export_json, name="changes_export_json"),
+    path("changes/export/", desk_views.changes_export, name="changes_export"),
+    path(
+        "changes/export.csv",
+        desk_views.changes_export,
+        {"default_format": "csv"},
+        name="changes_export_csv",
+    ),
+    path(
+        "changes/export.json",
+        desk_views.changes_export,
+        {"default_format": "json"},
+        name="changes_export_json",
+    ),
     # Following: watchlists and private feeds (the token in the URL stands for a session)
     path("watching/", desk_views.watching, name="watching"),
     path("watch/<str:kind>/<int:pk>/", desk_views.watch, name="watch"),

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import screenshot, sign_in
-from tracker.models import Event, Party, Plan, Profile, Source
+from tracker.models import Event, Party, Plan, Profile, Source, Statement
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -129,7 +129,7 @@ def test_a_user_in_kyiv_reads_times_in_kyiv_time(open_page, seeded, browser_anal
     assert re.fullmatch(r"\d{1,2} \w{3} \d{4} \d\d:\d\d EES?T", first), first
 
 
-def test_an_analyst_creates_a_plan_a_party_a_source_and_an_event_by_clicking_only(
+def test_an_analyst_creates_a_plan_a_party_a_source_an_event_and_a_coded_statement_by_clicking(
     open_page, seeded, browser_analyst
 ):
     page = open_page(DESKTOP)
@@ -193,9 +193,44 @@ def test_an_analyst_creates_a_plan_a_party_a_source_and_an_event_by_clicking_onl
     assert page.locator(".facts").get_by_role("link", name="SA").is_visible()
     screenshot(page, "workspace-created-event")
 
+    nav.get_by_role("link", name="Statements", exact=True).click()
+    page.get_by_role("link", name="New statement").click()
+    form = page.locator("form#statement-form")
+    form.locator("#id_party").select_option(label="Saudi Arabia")
+    form.locator("#id_attribution").fill("A Saudi foreign ministry spokesman")
+    form.locator("#id_said_on").fill("2025-11-28")
+    form.locator("#id_language").fill("en")
+    form.locator("#id_text").fill("We support the Riyadh draft as it stands.")
+    form.locator("#id_summary").fill("Supports the Riyadh draft as it stands.")
+    form.locator("#id_sources").select_option(label="Talks in Riyadh, a readout")
+    form.locator("[name=codings-0-subject]").select_option(label="The whole plan: Riyadh draft")
+    form.locator("[name=codings-0-stance]").select_option("supports")
+    form.locator("[name=codings-0-summary]").fill("Supports the draft as it stands.")
+    form.get_by_role("button", name="Save the statement").click()
+    page.wait_for_selector("h1:has-text('A Saudi foreign ministry spokesman')")
+    nav.get_by_role("link", name="Statements", exact=True).click()
+    page.fill("#id_q", "Saudi foreign ministry")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_url("**q=Saudi**")
+    listed = page.locator("article.statement", has_text="A Saudi foreign ministry spokesman")
+    assert listed.count() == 1
+    codings = listed.locator("ul.codings li")
+    assert codings.count() == 1
+    assert re.search(r"Supports on Riyadh", codings.inner_text()), codings.inner_text()
+    screenshot(page, "workspace-created-statement")
+
     assert Plan.objects.filter(slug="riyadh-draft").exists()
     assert Party.objects.get(slug="saudi-arabia").kind == "mediator"
     assert Source.objects.filter(slug="riyadh-readout").exists()
     event = Event.objects.get(slug="riyadh-round")
     assert [p.slug for p in event.parties.all()] == ["saudi-arabia"]
     assert {record.history_user for record in event.history.all()} == {browser_analyst}
+    statement = Statement.objects.get(attribution="A Saudi foreign ministry spokesman")
+    assert (statement.party.slug, str(statement.said_on)) == ("saudi-arabia", "2025-11-28")
+    assert [s.slug for s in statement.sources.all()] == ["riyadh-readout"]
+    [coding] = statement.positions.all()
+    assert (coding.plan.slug, coding.stance, coding.coded_by) == (
+        "riyadh-draft",
+        "supports",
+        browser_analyst,
+    )

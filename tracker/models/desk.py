@@ -1,11 +1,13 @@
 """What each user follows (watchlists), and what of the change log concerns them."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
 from django.urls import reverse
 
-from .changes import Change
+from .changes import Change, Profile
 from .evidence import Position, Statement
 from .parties import Actor, Party
 from .plans import Plan, Point, PointStatus, PointText, Provision
@@ -19,6 +21,7 @@ BOOKKEEPING_EXACT = (
 BOOKKEEPING_PREFIX = "Imported from "
 
 TARGETS = ("plan", "point", "party", "actor")
+WATCHING_SIZE = 100  # the most /watching/ lists (and the navigation counts)
 
 
 class Watch(models.Model):
@@ -87,17 +90,13 @@ class Watch(models.Model):
         return cls.objects.filter(user=user, **{kind: target}).exists()
 
 
-def watched_query(watches):
-    """A Q over Change rows that concern what ``watches`` cover (subqueries, no round trips)."""
-    ids = {target: [] for target in TARGETS}
-    for watch in watches:
-        for target in TARGETS:
-            value = getattr(watch, f"{target}_id")
-            if value is not None:
-                ids[target].append(value)
-    plans, points, parties, actors = (ids[t] for t in TARGETS)
-    if not any(ids.values()):
-        return None
+def watched_query(user):
+    """A Q over Change rows that concern what ``user`` follows: subqueries on their
+    watches, so the changes cost one query and no round trip reads the watches first."""
+    watches = Watch.objects.filter(user=user)
+    plans, points, parties, actors = (
+        watches.filter(**{f"{target}__isnull": False}).values(target) for target in TARGETS
+    )
 
     def rows(model, name, queryset):
         return Q(model=name, object_id__in=queryset.values("pk"))
@@ -109,7 +108,7 @@ def watched_query(watches):
         | Q(component__plan__in=plans)
         | Q(statement__speaker__in=actors)
     )
-    query = (
+    return (
         Q(model="plan", object_id__in=plans)
         | Q(model="point", object_id__in=points)
         | Q(model="party", object_id__in=parties)
@@ -126,23 +125,38 @@ def watched_query(watches):
             Statement.objects.filter(Q(speaker__in=actors) | Q(positions__in=codings)),
         )
     )
-    return query
 
 
 def watched_changes(user):
-    """The change log narrowed to what ``user`` follows, bookkeeping left out.
-
-    Two queries when evaluated: the user's watches here, the changes later.
-    """
-    query = watched_query(list(Watch.objects.filter(user=user)))
-    if query is None:
-        return Change.objects.none()
+    """The change log narrowed to what ``user`` follows, bookkeeping left out (one query)."""
     return (
-        Change.objects.filter(query)
+        Change.objects.filter(watched_query(user))
         .exclude(summary__in=BOOKKEEPING_EXACT)
         .exclude(summary__startswith=BOOKKEEPING_PREFIX)
         .select_related("user", "party")
     )
+
+
+def new_in_watched(user):
+    """What is new in what ``user`` follows since their last visit to /watching/ (all of it
+    before their first), the newest first, at most ``WATCHING_SIZE``; one query, the last
+    visit read by a subquery."""
+    seen = Profile.objects.filter(user=user, last_seen_watching__isnull=False)
+    since = Q(changed_at__gt=Subquery(seen.values("last_seen_watching"))) | ~Exists(seen)
+    return watched_changes(user).filter(since).order_by("-changed_at", "-pk")[:WATCHING_SIZE]
+
+
+def _negotiation_order(item):
+    return (item["said_on"] is not None, item["said_on"] or datetime.date.min)
+
+
+def watching_items(changes):
+    """/watching/'s rows: each change with the date it concerns in the negotiation and
+    its link, what was said or happened latest first, undated records after."""
+    dates = negotiation_dates(changes)
+    items = [{"change": c, "said_on": dates[c.pk], "link": change_link(c)} for c in changes]
+    items.sort(key=_negotiation_order, reverse=True)  # stable: the latest recorded first
+    return items
 
 
 def negotiation_dates(changes):

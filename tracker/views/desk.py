@@ -9,15 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import history
+from .. import following, history
 from ..access import can
 from ..feeds import ChangesFeed, WatchingFeed
-from ..filters import ChangeFilterForm
+from ..filters import ChangeExportForm
 from ..forms import DigestForm
-from ..models import Change, Profile, Watch, watched_changes
-from ..models.desk import TARGETS, change_link, negotiation_dates
-
-WATCHING_SIZE = 100
+from ..models import Change, Profile, Watch
+from ..models.desk import TARGETS, new_in_watched, watching_items
 
 
 def _watch_target(kind, pk):
@@ -37,10 +35,11 @@ def watch(request, kind, pk):
             Profile.of(request.user)
         else:
             Watch.unfollow(request.user, kind, target)
+        following.remember(request)
         if not request.htmx:
             return redirect(target)
-    following = Watch.follows(request.user, kind, target)
-    context = {"kind": kind, "target": target, "following": following}
+    context = {"kind": kind, "target": target}
+    context["following"] = Watch.follows(request.user, kind, target)
     template = "tracker/_watch_button.html" if request.htmx else "tracker/watch.html"
     return render(request, template, context)
 
@@ -51,18 +50,13 @@ def watching(request):
     """What changed in what the user follows since their last visit (which this one ends)."""
     profile = Profile.objects.filter(user=request.user).first()
     since = profile.last_seen_watching if profile else None
-    changes = watched_changes(request.user)
-    if since:
-        changes = changes.filter(changed_at__gt=since)
-    rows = list(changes.order_by("-changed_at", "-pk")[:WATCHING_SIZE])
-    dates = negotiation_dates(rows)
-    items = [{"change": c, "said_on": dates[c.pk], "link": change_link(c)} for c in rows]
-    # Negotiation time first: what was said latest on top; undated records after.
-    items.sort(key=lambda item: item["said_on"] is None)
-    items.sort(key=lambda item: item["said_on"] or timezone.now().date(), reverse=True)
-    if profile and request.method == "GET":
-        Profile.objects.filter(pk=profile.pk).update(last_seen_watching=timezone.now())
-    watches = Watch.objects.filter(user=request.user).select_related(*TARGETS)
+    items = watching_items(list(new_in_watched(request.user)))
+    watches = list(Watch.objects.filter(user=request.user).select_related(*TARGETS))
+    if request.method == "GET":
+        if profile:
+            Profile.objects.filter(pk=profile.pk).update(last_seen_watching=timezone.now())
+        if items or bool(following.stamp(request)) != bool(watches):
+            following.remember(request, follows=bool(watches))  # the badge changes
     context = {"items": items, "since": since, "watches": watches, "watching_count": len(items)}
     return render(request, "tracker/watching.html", context)
 
@@ -131,16 +125,13 @@ def _export_rows(form):
         }
 
 
-def _bad_filter():
-    return HttpResponse("Bad filter.\n", status=400, content_type="text/plain")
+def _bad_filter(form):
+    field, errors = next(iter(form.errors.items()))
+    where = "" if field == "__all__" else f"{field}: "
+    return HttpResponse(f"Bad filter: {where}{errors[0]}\n", status=400, content_type="text/plain")
 
 
-@require_safe
-@can("tracker.view_change")
-def changes_export_csv(request):
-    form = ChangeFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_filter()
+def _csv(form):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="changes.csv"'
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
@@ -149,12 +140,17 @@ def changes_export_csv(request):
     return response
 
 
-@require_safe
-@can("tracker.view_change")
-def changes_export_json(request):
-    form = ChangeFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_filter()
+def _json(form):
     response = JsonResponse({"changes": list(_export_rows(form))})
     response["Content-Disposition"] = 'attachment; filename="changes.json"'
     return response
+
+
+@require_safe
+@can("tracker.view_change")
+def changes_export(request, default_format="csv"):
+    """The change log as CSV or JSON (``?format=``), filtered like /changes/."""
+    form = ChangeExportForm(request.GET, default_format=default_format)
+    if not form.is_valid():
+        return _bad_filter(form)
+    return {"csv": _csv, "json": _json}[form.chosen_format()](form)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import dashboard, history, stances
+from .. import dashboard, following, history, stances
 from ..filters import AsOfForm, negotiation_day
 from ..lists import statements_page
 from ..models import (
@@ -37,7 +37,8 @@ def healthz(request):
 
 @require_safe
 def overview(request):
-    """The dashboard: the last week, the latest positions, the plans by date."""
+    """The dashboard: what is new in what the user follows, the last week, the latest
+    positions, the plans by date."""
     plans = (
         Plan.objects.prefetch_related(Prefetch("authors", queryset=authors_shown()))
         .annotate(point_count=Count("points"))
@@ -54,6 +55,9 @@ def overview(request):
     latest = latest.select_related("coded_by")
     context = {"plans": plans, "counts": counts, "positions": latest}
     context["week"] = dashboard.last_week()
+    if following.follows_something(request):
+        # The navigation's count comes with the list: no second query for it.
+        context["followed"], context["watching_count"] = dashboard.followed(request.user)
     return render(request, "tracker/overview.html", context)
 
 
