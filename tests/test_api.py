@@ -13,11 +13,13 @@ from tests.conftest import populate
 from tests.evidence import coded, said
 from tracker.models import (
     Actor,
+    Delegation,
     Event,
     Party,
     Plan,
     Point,
     PointLink,
+    PointStatus,
     Provision,
     Source,
     Topic,
@@ -47,6 +49,14 @@ def grow(n):
         Provision.objects.create(point=point, number=1, title="a")
         old = Point.objects.create(plan=earlier, number=point.number, title="Old", text="Old")
         PointLink.objects.create(earlier=old, later=point, plan=plan, kind="revised", source=source)
+        status = PointStatus.objects.create(
+            point=point,
+            status="agreed",
+            on=datetime.date(2025, 11, 25),
+            source=source,
+            certainty="low",
+        )
+        status.agreed_by.add(Party.objects.first())
     for party in Party.objects.filter(slug__startswith=plan.slug):
         statement = said(party, speaker=party.actors.first(), source=source, quote="Text")
         Translation.objects.create(statement=statement, language="en", text="T", source=source)
@@ -57,6 +67,8 @@ def grow(n):
         )
         event.parties.add(party)
         event.plans.add(plan)
+        delegation = Delegation.objects.create(event=event, party=party, source=source)
+        delegation.actors.add(*party.actors.all())
     Source.objects.create(slug=f"cited-{n}", title="C").cites.add(source)
 
 
@@ -65,8 +77,9 @@ def grow(n):
 ENDPOINTS = {
     # marker, plans, authors
     "/api/plans/": 3,
-    # marker, points (+plan, component), topics, provisions, earlier links, later links
-    "/api/points/": 6,
+    # marker, points (+plan, component), topics, provisions, earlier links, later links,
+    # statuses (+source), their parties
+    "/api/points/": 8,
     # marker, components (+plan)
     "/api/components/": 2,
     # marker, parties, member_of
@@ -80,8 +93,8 @@ ENDPOINTS = {
     "/api/positions/": 2,
     # marker, sources, cites
     "/api/sources/": 3,
-    # marker, events (+source), parties, plans
-    "/api/events/": 4,
+    # marker, events (+source), parties, plans, delegations (+party, source), their actors
+    "/api/events/": 6,
 }
 
 
@@ -117,8 +130,26 @@ def test_it_shows_a_point_with_its_provisions_and_lineage(client):
     assert body["earlier"][0]["point"] == {"plan": "before-2", "number": 1}
     assert body["earlier"][0]["kind"] == "revised"
     assert body["earlier"][0]["source"] == "bulk-size-2"
+    assert body["earlier"][0]["certainty"] == "medium"  # a link is reported unless confirmed
+    assert body["statuses"][0]["status"] == "agreed"
+    assert body["statuses"][0]["certainty"] == "low"
+    assert body["statuses"][0]["agreed_by"] == [Party.objects.first().slug]
     old = client.get("/api/plans/before-2/points/1/").json()
     assert old["later"][0]["point"] == {"plan": "size-2", "number": 1}
+    assert old["later"][0]["certainty"] == "medium"
+
+
+def test_it_shows_an_event_with_its_end_and_delegations(client):
+    grow(2)
+    event = Event.objects.first()
+    event.ends_on = datetime.date(2025, 11, 29)
+    event.save()
+    body = client.get(f"/api/events/{event.slug}/").json()
+    assert (body["occurred_on"], body["ends_on"]) == ("2025-11-27", "2025-11-29")
+    (delegation,) = body["delegations"]
+    assert delegation["party"] == event.parties.get().slug
+    assert delegation["certainty"] == "medium"
+    assert delegation["role"] == "negotiator"
 
 
 def test_it_shows_a_statement_with_translations_and_codings(client, position):

@@ -423,6 +423,15 @@ def test_on_the_seed_the_lineage_says_what_became_of_the_draft_s_points_in_genev
     assert 'id="lineage"' in response.content.decode()
 
 
+def test_on_the_seed_the_tracker_s_own_reading_of_a_merge_is_marked_uncertain(client, seed):
+    body = client.get("/compare/?a=us-28-point-plan&b=geneva-framework").content.decode()
+    section = body[body.index('id="lineage"') :].split("</section>")[0]
+    rows = section.split("<tr")[1:]
+    merged = [row for row in rows if "Merged into" in row]
+    assert merged and all('class="certainty low"' in row for row in merged)
+    assert 'class="certainty high"' not in section
+
+
 def test_a_query_naming_only_a_party_compares_the_default_plans(client, seed):
     response = client.get("/compare/?party=russia&conflicts=1")
     assert response.status_code == 200

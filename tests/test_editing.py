@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from tests.conftest import STATED_ON
 from tests.evidence import coded, said
-from tracker.models import Component, Party, Plan, Point, Position, Source, Statement
+from tracker.models import (
+    Component,
+    Party,
+    Plan,
+    Point,
+    Position,
+    Source,
+    Statement,
+    Translation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +33,7 @@ def field_url(point, field):
 
 def someone_else_saves(obj, **changes):
     """Another analyst saves ``obj`` through the same checked path."""
-    other = User.objects.create_user("olga")
+    other = User.objects.get_or_create(username="olga")[0]
     fresh = type(obj).objects.get(pk=obj.pk)
     for name, value in changes.items():
         setattr(fresh, name, value)
@@ -497,12 +506,190 @@ def test_it_edits_a_statement_its_coding_and_deletes_another(
     assert position.stance == "red_line"
     assert not Position.objects.filter(pk=other.pk).exists()
     assert Statement.objects.get().text == "Это может стать основой"
+    # The same edit again from a page opened before it: nothing differs, so it merges.
     stale = {**data, "version": statement.version, "codings-0-version": position.version - 1}
     stale.pop("codings-1-DELETE")
     stale.update(management("codings", 1, initial=1))
     response = analyst_client.post(reverse("statement_edit", args=[statement.uid]), stale)
+    assert response.status_code == 302
+    assert Position.objects.get(pk=position.pk).stance == "red_line"
+
+
+# A statement's rows changed or deleted by someone else while its form was open --------
+
+
+def edit_data(position, *translations, **coding):
+    """The statement form of ``position``'s statement as opened now, its coding changed by
+    ``coding`` and with ``translations`` (existing ones as they are, at their versions)."""
+    statement = position.statement
+    row = {
+        "subject": f"point:{position.point_id}",
+        "stance": position.stance,
+        "summary": position.summary,
+        "id": position.pk,
+        "version": position.version,
+        **coding,
+    }
+    data = statement_data(
+        statement.party,
+        statement.sources.get(),
+        coding_row(0, **row),
+        translations=[
+            {
+                **translation_row(n, t.language, t.text, t.rendered_by),
+                f"translations-{n}-id": t.pk,
+                f"translations-{n}-version": t.version,
+            }
+            for n, t in enumerate(translations)
+        ],
+        speaker=statement.speaker_id,
+        attribution="",
+        version=statement.version,
+        **management("codings", 1, initial=1),
+        **management("translations", len(translations), initial=len(translations)),
+    )
+    return data
+
+
+def post_edit(client, position, data, **headers):
+    return client.post(reverse("statement_edit", args=[position.statement.uid]), data, **headers)
+
+
+def test_a_coding_changed_meanwhile_in_another_field_is_merged_without_asking(
+    analyst_client, position
+):
+    data = edit_data(position, stance="red_line")
+    someone_else_saves(position, summary="Insists on the withdrawal.")
+    response = post_edit(analyst_client, position, data)
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert (position.stance, position.summary) == ("red_line", "Insists on the withdrawal.")
+    record = position.history.first()
+    assert (record.history_user.username, record.history_change_reason) == (
+        "anna",
+        "per the Bishkek remarks",
+    )
+
+
+def test_a_coding_moved_to_another_subject_meanwhile_keeps_its_new_subject(
+    analyst_client, position, plan
+):
+    data = edit_data(position, stance="red_line")
+    someone_else_saves(position, point=None, plan=plan)
+    assert post_edit(analyst_client, position, data).status_code == 302
+    position.refresh_from_db()
+    assert (position.stance, position.subject) == ("red_line", plan)
+
+
+def test_a_coding_both_changed_is_shown_in_its_row_with_both_values_and_nothing_saved(
+    analyst_client, position
+):
+    data = edit_data(position, stance="red_line", summary="Mine: a red line.")
+    someone_else_saves(position, stance="rejects", conditions="")
+    before = Statement.objects.get().version
+    response = post_edit(analyst_client, position, data, **HTMX)
     assert response.status_code == 409
-    assert "Someone else changed" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone else saved a coding or translation" in body
+    row = response.context["codings"].forms[0]
+    assert [f.name for f in row.merge.conflicts] == ["stance"]
+    (stance,) = row.merge.conflicts
+    assert (stance.theirs_text, stance.mine_text) == ("Rejects the whole document", "Red line")
+    assert 'name="codings-0-keep_stance"' in body
+    assert "Mine: a red line." in body  # what only I changed is still in the form
+    position.refresh_from_db()
+    assert (position.stance, position.summary) == ("rejects", "Wants Ukraine to withdraw.")
+    assert Statement.objects.get().version == before  # the statement waits for its rows
+    # Saved again with a choice: mine where both changed, the rest merged.
+    again = response.context["codings"].data.copy()
+    again["codings-0-keep_stance"] = "mine"
+    assert post_edit(analyst_client, position, again).status_code == 302
+    position.refresh_from_db()
+    assert (position.stance, position.summary) == ("red_line", "Mine: a red line.")
+
+
+def test_keeping_their_value_of_a_coding_field_both_changed(analyst_client, position):
+    data = edit_data(position, stance="red_line")
+    someone_else_saves(position, stance="rejects")
+    response = post_edit(analyst_client, position, data)
+    assert response.status_code == 409
+    again = response.context["codings"].data.copy()
+    again["codings-0-keep_stance"] = "theirs"
+    assert post_edit(analyst_client, position, again).status_code == 302
+    assert Position.objects.get(pk=position.pk).stance == "rejects"
+    unchosen = post_edit(analyst_client, position, response.context["codings"].data)
+    assert unchosen.status_code == 422
+    assert "Choose which stance to keep." in unchosen.content.decode()
+
+
+def test_a_translation_both_changed_is_a_conflict_and_one_field_each_merges(
+    analyst_client, position
+):
+    translation = Translation.objects.create(
+        statement=position.statement, language="en", text="We agree.", rendered_by="Reuters"
+    )
+    data = edit_data(position, translation)
+    data["translations-0-text"] = "We could agree."
+    someone_else_saves(translation, rendered_by="AP")
+    assert post_edit(analyst_client, position, data).status_code == 302
+    translation.refresh_from_db()
+    assert (translation.text, translation.rendered_by) == ("We could agree.", "AP")
+    data = edit_data(position, translation)
+    data["translations-0-text"] = "Mine."
+    someone_else_saves(translation, text="Theirs.")
+    response = post_edit(analyst_client, position, data)
+    assert response.status_code == 409
+    row = response.context["translations"].forms[0]
+    (text,) = row.merge.conflicts
+    assert (text.theirs_text, text.mine_text) == ("Theirs.", "Mine.")
+    assert Translation.objects.get().text == "Theirs."
+
+
+def test_a_coding_deleted_meanwhile_is_said_and_offered_again_as_a_new_row(
+    analyst_client, position
+):
+    data = edit_data(position, stance="red_line", summary="Mine.")
+    Position.objects.get(pk=position.pk).delete()
+    response = post_edit(analyst_client, position, data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else deleted this coding after you opened the page." in body
+    assert "Leave it deleted" in body
+    codings = response.context["codings"]
+    (row,) = codings.forms
+    assert row.gone and row.instance.pk is None and "Mine." in body
+    assert not Position.objects.exists()
+    # Saved as offered: the coding is added again with what was in the form.
+    assert post_edit(analyst_client, position, codings.data).status_code == 302
+    added = Position.objects.get()
+    assert (added.stance, added.summary, added.subject) == ("red_line", "Mine.", position.point)
+
+
+def test_a_coding_deleted_meanwhile_can_be_left_deleted(analyst_client, position):
+    data = edit_data(position, stance="red_line")
+    Position.objects.get(pk=position.pk).delete()
+    response = post_edit(analyst_client, position, data)
+    again = response.context["codings"].data.copy()
+    again["codings-0-DELETE"] = "on"
+    assert post_edit(analyst_client, position, again).status_code == 302
+    assert not Position.objects.exists()
+    # Deleted by both: nothing to ask.
+    other = coded(statement=Statement.objects.get(), stance="rejects", point=position.point)
+    both = edit_data(other, DELETE="on")
+    other.delete()
+    assert post_edit(analyst_client, other, both).status_code == 302
+
+
+def test_deleting_a_coding_changed_meanwhile_shows_their_change_first(analyst_client, position):
+    data = edit_data(position, DELETE="on")
+    someone_else_saves(position, summary="Their new reading.")
+    response = post_edit(analyst_client, position, data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "You asked to delete it" in body and "Their new reading." in body
+    assert Position.objects.filter(pk=position.pk).exists()
+    assert post_edit(analyst_client, position, response.context["codings"].data).status_code == 302
+    assert not Position.objects.filter(pk=position.pk).exists()
 
 
 def test_the_statement_form_is_for_editors_only(client, viewer, position):

@@ -44,6 +44,7 @@ def record(position, ukraine, point, plan, source):
         title="CSTO summit",
         kind="summit",
         occurred_on=STATED_ON,
+        ends_on=STATED_ON + datetime.timedelta(days=1),
         source=source,
     )
     event.parties.set([ukraine, russia])
@@ -52,7 +53,9 @@ def record(position, ukraine, point, plan, source):
         slug="geneva", title="Geneva framework", short_title="Geneva", derived_from=plan
     )
     geneva_3 = Point.objects.create(plan=later, number=3, title="Territory", text="t")
-    PointLink.objects.create(earlier=point, later=geneva_3, plan=later, kind="revised")
+    PointLink.objects.create(
+        earlier=point, later=geneva_3, plan=later, kind="revised", certainty="low"
+    )
     coded(ukraine, "opposes", point=point, summary="No withdrawal.", source=source)
     statement = position.statement
     statement.event = event
@@ -65,7 +68,9 @@ def record(position, ukraine, point, plan, source):
     PointText.objects.create(
         point=point, language="en", text="Verbatim", standing="leaked", source=source
     )
-    status = PointStatus.objects.create(point=point, status="agreed", on=STATED_ON, source=source)
+    status = PointStatus.objects.create(
+        point=point, status="agreed", on=STATED_ON, source=source, certainty="high"
+    )
     status.agreed_by.set([russia, ukraine])
     PlanAuthor.objects.create(plan=plan, party=russia, actor=putin, role="author")
     ActorRole.objects.create(actor=putin, party=russia, title="President", source=source)
@@ -132,6 +137,12 @@ def test_the_round_trip_keeps_every_tracked_model_and_its_many_to_many_fields(re
         "ukraine",
     ]
     assert list(Delegation.objects.get().actors.values_list("slug", flat=True)) == ["putin"]
+    assert Event.objects.get().ends_on == STATED_ON + datetime.timedelta(days=1)
+    assert (PointLink.objects.get().certainty, PointStatus.objects.get().certainty) == (
+        "low",
+        "high",
+    )
+    assert Delegation.objects.get().certainty == "medium"
     assert list(Party.objects.get(slug="ukraine").member_of.values_list("slug", flat=True)) == [
         "coalition"
     ]

@@ -200,6 +200,14 @@ BAD = {
         as_bytes(with_fields(STATEMENT, said_on="2999-01-01")),
         "A statement cannot be made in the future",
     ),
+    "an event ending before it starts": (
+        as_bytes(with_fields(STATEMENT - 1, ends_on="2025-11-22")),
+        "It cannot end before it starts",
+    ),
+    "a certainty that is not one of the choices": (
+        as_bytes(with_fields(STATEMENT - 1, certainty="certain")),
+        "certainty: Value 'certain' is not a valid choice",
+    ),
     "an empty file": (b"", "file is empty"),
     "an empty list": (b"[]", "The file holds no objects"),
     "a trailing comma": (b'[{"model": "tracker.party", "fields": {}},]', "comma after the last"),

@@ -5,6 +5,7 @@ topic and lineage, every plan's author, and every history record."""
 import datetime
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -226,6 +227,11 @@ def test_it_carries_the_previous_model_into_the_evidence_model_with_nothing_lost
         assert {
             (row[4], row[5].startswith("Converted to the evidence model")) for row in added
         } == {("+", True)}
+        # Each is named as the change index names a record, not "Statement 12" (0015).
+        named = model("Change").objects.order_by("pk")[len(changes_before) :]
+        for change in named:
+            record = django_apps.get_model("tracker", change.model).objects.get(pk=change.object_id)
+            assert change.object_repr == str(record), change.model
 
         # Every position is a coding, under its own primary key, of a statement
         # that says what the position quoted, by whom, when and from where.

@@ -8,12 +8,16 @@ from django.db import IntegrityError, transaction
 
 from tracker.models import (
     ActorRole,
+    Certainty,
     Component,
+    Delegation,
     EditConflict,
+    Event,
     Party,
     Plan,
     Point,
     PointLink,
+    PointStatus,
     Position,
     Provision,
     Statement,
@@ -73,6 +77,47 @@ def test_a_range_needs_its_end_and_only_a_range_has_one(russia):
     with pytest.raises(ValidationError) as error:
         statement.full_clean()
     assert "said_until" in error.value.message_dict
+
+
+def test_an_event_does_not_end_before_it_starts(source):
+    day = datetime.date(2025, 11, 23)
+    event = Event.objects.create(
+        slug="geneva", title="Geneva talks", occurred_on=day, ends_on=day, source=source
+    )
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(ends_on=day - datetime.timedelta(days=1))
+    assert "tracker_event_ends_after_start" in str(error.value) or "CHECK" in str(error.value)
+    event.ends_on = day - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert error.value.message_dict["ends_on"] == ["It cannot end before it starts."]
+    event.ends_on, event.precision = None, "range"
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "ends_on" in error.value.message_dict  # a range needs its latest date
+    event.ends_on = day + datetime.timedelta(days=2)
+    event.full_clean()
+
+
+def test_lineage_statuses_and_delegations_are_reported_unless_confirmed(
+    point, plan, source, russia
+):
+    """Their certainty defaults to "reported": confirmed is for the analyst to say."""
+    later_plan = Plan.objects.create(slug="geneva", title="Geneva", short_title="G")
+    later = Point.objects.create(plan=later_plan, number=1, title="t", text="t")
+    link = PointLink.objects.create(earlier=point, later=later, plan=later_plan, kind="same")
+    status = PointStatus.objects.create(
+        point=point, status="agreed", on=datetime.date(2025, 11, 25), source=source
+    )
+    event = Event.objects.create(
+        slug="e", title="E", occurred_on=datetime.date(2025, 11, 23), source=source
+    )
+    delegation = Delegation.objects.create(event=event, party=russia)
+    assert {link.certainty, status.certainty, delegation.certainty} == {Certainty.MEDIUM}
+    delegation.certainty = "sure"
+    with pytest.raises(ValidationError) as error:
+        delegation.full_clean()
+    assert "certainty" in error.value.message_dict
 
 
 def test_a_conditional_coding_writes_out_its_conditions(position):

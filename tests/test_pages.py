@@ -1,5 +1,7 @@
 """The read-only pages: what they show and what they cost."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -84,6 +86,26 @@ def test_point_page_shows_text_lineage_and_positions(client, point, position, pl
     assert position.statement.get_absolute_url() in body
     earlier_page = client.get(later.get_absolute_url()).content.decode()
     assert point.get_absolute_url() in earlier_page and "merged into" in earlier_page
+
+
+def test_uncertain_lineage_and_status_steps_are_marked_on_the_point_page(
+    client, point, plan, source
+):
+    from tracker.models import Plan, Point, PointStatus
+
+    later_plan = Plan.objects.create(slug="geneva", title="Geneva framework", short_title="Geneva")
+    later = Point.objects.create(plan=later_plan, number=3, title="Bracketed", text="t")
+    PointLink.objects.create(
+        earlier=point, later=later, plan=later_plan, kind="merged", certainty="low"
+    )
+    PointStatus.objects.create(
+        point=point, status="leaders", on=datetime.date(2025, 11, 24), source=source
+    )
+    body = client.get(point.get_absolute_url()).content.decode().split("<footer")[0]
+    assert body.count('class="certainty low"') == 1  # the link: the tracker's own reading
+    assert body.count('class="certainty medium"') == 1  # the step: reported
+    later_page = client.get(later.get_absolute_url()).content.decode().split("<footer")[0]
+    assert 'class="certainty low"' in later_page
 
 
 def test_point_page_shows_topics_provisions_texts_and_status_history(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import STATED_ON
 from tests.evidence import coded, said
-from tracker.models import Actor, Event
+from tracker.models import Actor, Delegation, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,42 @@ def test_an_event_has_a_page_with_its_date_place_parties_and_source(client, even
     assert "Bishkek" in body and "Putin spoke on the outline." in body
     assert "/parties/russia/" in body and "/parties/ukraine/" in body
     assert source.get_absolute_url() in body
+
+
+def test_an_event_that_went_on_for_days_shows_its_end_on_its_page_and_in_the_list(client, event):
+    event.ends_on = STATED_ON + datetime.timedelta(days=2)
+    event.save()
+    assert "27–29 Nov 2025" in client.get(event.get_absolute_url()).content.decode()
+    assert "27–29 Nov 2025" in client.get(reverse("event_list")).content.decode()
+
+
+def test_an_event_is_recorded_with_its_end_and_refused_one_before_its_start(analyst_client, source):
+    data = {
+        "title": "Geneva talks",
+        "slug": "geneva",
+        "kind": "talks",
+        "occurred_on": "2025-11-23",
+        "ends_on": "2025-11-22",
+        "precision": "day",
+        "source": source.pk,
+        "certainty": "high",
+    }
+    response = analyst_client.post(reverse("event_create"), data)
+    assert response.status_code == 422
+    assert "It cannot end before it starts." in response.content.decode()
+    assert not Event.objects.exists()
+    data["ends_on"] = "2025-11-24"
+    assert analyst_client.post(reverse("event_create"), data).status_code == 302
+    assert Event.objects.get().ends_on == datetime.date(2025, 11, 24)
+
+
+def test_uncertain_delegations_are_marked_on_the_event_page(client, event, russia, ukraine):
+    Delegation.objects.create(event=event, party=russia, certainty="high")
+    Delegation.objects.create(event=event, party=ukraine, certainty="low")
+    body = client.get(event.get_absolute_url()).content.decode()
+    delegations = body.split('id="delegations"')[1].split("</section>")[0]
+    assert delegations.count('class="certainty low"') == 1
+    assert "certainty high" not in delegations  # confirmed is not marked
 
 
 def test_edit_and_delete_links_show_only_to_those_allowed(client, viewer, analyst, event):

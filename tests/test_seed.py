@@ -20,6 +20,7 @@ from django.core.management import call_command
 
 from tracker.models import (
     Component,
+    Delegation,
     Event,
     Party,
     Plan,
@@ -219,6 +220,34 @@ def test_the_four_components_are_uncertain_working_titles():
     components = Component.objects.all()
     assert components.count() == 4
     assert all(c.certainty == "low" for c in components)
+
+
+def test_lineage_statuses_and_delegations_claim_no_more_than_their_reports():
+    """The Geneva framework's text is not public: what became of a point there rests on
+    reports, never confirmed; the tracker's own reading of the merges, and the E3's
+    point 8 (reports differ), are uncertain."""
+    load_seed()
+    geneva = PointLink.objects.filter(plan__slug="geneva-framework")
+    assert geneva.exists() and not geneva.filter(certainty="high").exists()
+    assert set(geneva.filter(kind="merged").values_list("certainty", flat=True)) == {"low"}
+    e3_eight = PointLink.objects.get(
+        earlier__plan__slug=US_DRAFT, earlier__number=8, plan__slug="e3-counter-proposal"
+    )
+    assert e3_eight.certainty == "low"
+    assert not PointStatus.objects.filter(
+        point__plan__slug="geneva-framework", certainty="high"
+    ).exists()
+    assert (
+        PointStatus.objects.get(point__plan__slug="geneva-framework", point__number=4).certainty
+        == "low"
+    )
+    advisers = Delegation.objects.get(event__slug="geneva-talks-2025-11-23", party__slug="e3")
+    assert advisers.certainty == "medium"
+    assert set(
+        Delegation.objects.filter(event__slug="witkoff-moscow-visit-2025-12-02").values_list(
+            "certainty", flat=True
+        )
+    ) == {"medium"}
 
 
 def test_plans_with_partial_texts_say_so():

@@ -207,6 +207,37 @@ def test_status_steps_appear_on_their_own_dates_with_who_agreed(
     assert not client.get("/timeline/?party=russia&zoom=all").context["entries"]
 
 
+def test_an_event_that_went_on_for_days_is_a_span_and_in_every_window_it_overlaps(
+    client, record, position
+):
+    talks, summit, reply = record
+    talks.ends_on = talks.occurred_on + datetime.timedelta(days=2)
+    talks.save()
+    start = (talks.occurred_on + datetime.timedelta(days=1)).isoformat()
+    response = client.get(f"/timeline/?start={start}")
+    assert talks in [entry.item for entry in response.context["entries"]]
+    body = response.content.decode()
+    assert "23–25 Nov 2025" in body
+    (span,) = [d for row in response.context["chart"]["rows"] for d in row["dots"] if "end_x" in d]
+    assert span["item"] == talks and span["end_x"] > span["cx"]
+    assert 'class="event-span"' in body
+    after = (talks.ends_on + datetime.timedelta(days=1)).isoformat()
+    entries = client.get(f"/timeline/?start={after}").context["entries"]
+    assert talks not in [entry.item for entry in entries]
+
+
+def test_an_uncertain_status_step_is_marked(client, point, source):
+    PointStatus.objects.create(
+        point=point,
+        status="agreed",
+        on=datetime.date(2025, 11, 23),
+        source=source,
+        certainty="low",
+    )
+    body = client.get("/timeline/?zoom=all").content.decode()
+    assert '<span class="certainty low"' in body.split("<footer")[0]
+
+
 def test_entering_a_record_is_not_news(client, russia, source):
     old = said(russia, stated_on=datetime.date(2025, 9, 1), source=source)
     entries = client.get("/timeline/?zoom=7").context["entries"]

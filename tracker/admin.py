@@ -310,8 +310,8 @@ class PointTextAdmin(TrackedAdmin):
 
 @admin.register(PointLink)
 class PointLinkAdmin(TrackedAdmin):
-    list_display = ["earlier", "kind", "later", "plan", "source"]
-    list_filter = ["kind", "plan"]
+    list_display = ["earlier", "kind", "later", "plan", "certainty", "source"]
+    list_filter = ["kind", "certainty", "plan"]
     list_select_related = ["earlier__plan", "later__plan", "plan", "source"]
     search_fields = ["earlier__title", "later__title", "note"]
     autocomplete_fields = ["earlier", "later", "plan", "source"]
@@ -319,8 +319,8 @@ class PointLinkAdmin(TrackedAdmin):
 
 @admin.register(PointStatus)
 class PointStatusAdmin(TrackedAdmin):
-    list_display = ["point", "status", "on", "precision", "source"]
-    list_filter = ["status", "point__plan"]
+    list_display = ["point", "status", "on", "precision", "certainty", "source"]
+    list_filter = ["status", "certainty", "point__plan"]
     list_select_related = ["point__plan", "source"]
     search_fields = ["point__title", "note"]
     autocomplete_fields = ["point", "source"]
@@ -390,7 +390,7 @@ class DelegationInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(TrackedAdmin):
-    list_display = ["title", "kind", "occurred_on", "location", "source"]
+    list_display = ["title", "kind", "occurred_on", "ends_on", "location", "source"]
     list_filter = ["kind", "parties"]
     list_select_related = ["source"]
     search_fields = ["title", "description", "location"]
@@ -401,8 +401,8 @@ class EventAdmin(TrackedAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(TrackedAdmin):
-    list_display = ["event", "party", "role"]
-    list_filter = ["role", "party"]
+    list_display = ["event", "party", "role", "certainty"]
+    list_filter = ["role", "certainty", "party"]
     list_select_related = ["event", "party"]
     search_fields = ["event__title", "party__name", "note"]
     autocomplete_fields = ["event", "party", "actors", "source"]

@@ -37,42 +37,73 @@ def save_coding(form, user):
     return save_form(form, user)
 
 
-class RowConflict(Exception):
-    """A coding or translation saved with the statement was changed meanwhile."""
+class RowConflicts(Exception):
+    """Codings or translations saved with the statement that both sides changed meanwhile.
 
-    def __init__(self, current):
-        super().__init__(f"{current!r} was changed by someone else")
-        self.current = current
+    ``merges`` maps each such row's form to its merge with the row as saved
+    since. Raised inside the save's transaction: nothing is saved.
+    """
+
+    def __init__(self, merges):
+        super().__init__(f"{len(merges)} rows were changed by someone else")
+        self.merges = merges
 
 
 def save_rows(formset, statement, user, summary, save=save_form):
-    """Save a statement's inline rows (codings, translations) with its summary."""
+    """Save a statement's inline rows (codings, translations) with its summary.
+
+    A row someone saved after the form was opened is merged field by field, as
+    the statement is; the rows both sides changed are returned with their merges.
+    """
+    merges = {}
     for form in formset.deleted_forms:
         if form.instance.pk:
+            version = form.cleaned_data.get("version") or form.instance.version
             try:
-                version = form.cleaned_data.get("version") or form.instance.version
                 delete_checked(form.instance, version, summary, user)
             except EditConflict as conflict:
-                raise RowConflict(conflict.current) from conflict
+                # Deleting what they changed: their change is shown before it goes.
+                form.cleaned_data.setdefault("version", version)
+                merges[form] = form.merge_with(conflict.current)
     for form in formset.changed_forms():
-        form.instance.statement = statement
-        form.cleaned_data.setdefault("edit_summary", summary)
+        merged = save_row(form, statement, user, summary, save)
+        if merged is not None:
+            merges[form] = merged
+    return merges
+
+
+def save_row(form, statement, user, summary, save):
+    """Save one row, merged if it was saved meanwhile; its merge if both sides changed it."""
+    attempt = form
+    for _ in range(MERGE_ATTEMPTS):
+        attempt.instance.statement = statement
+        attempt.cleaned_data.setdefault("edit_summary", summary)
         try:
-            save(form, user)
+            save(attempt, user)
+            return None
         except EditConflict as conflict:
-            raise RowConflict(conflict.current) from conflict
+            merged = form.merge_with(conflict.current)
+        if merged.conflicts:
+            return merged
+        attempt = form.rebased(merged)
+        if not attempt.is_valid():
+            return merged.every_difference()
+    return merged
 
 
 def save_statement(form, user, *, codings, translations):
     """Save a statement with its codings and translations: all of it, or nothing.
 
     The statement goes through the version check (and the merge, by the
-    caller); a row changed by someone else meanwhile raises ``RowConflict``.
+    caller); its rows are merged here. If both sides changed a row, nothing is
+    saved: ``RowConflicts`` holds each such row's merge.
     """
     with transaction.atomic():
         statement = save_form(form, user)
-        save_rows(translations, statement, user, form.summary)
-        save_rows(codings, statement, user, form.summary, save=save_coding)
+        merges = save_rows(translations, statement, user, form.summary)
+        merges |= save_rows(codings, statement, user, form.summary, save=save_coding)
+        if merges:
+            raise RowConflicts(merges)
     return statement
 
 

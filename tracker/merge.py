@@ -74,6 +74,29 @@ class Merge:
         ]
         return replace(self, fields=fields)
 
+    def folded(self, name, label, parts):
+        """The merge with the fields ``parts`` as one, ``name``: a form field that sets several
+        (a coding's subject sets its point, component or plan). Changed by both, or one side
+        changing one part and the other another, is a conflict."""
+        taken = [f for f in self.fields if f.name in parts]
+        if not taken:
+            return self
+        outcomes = {f.outcome for f in taken} - {SAME}
+        if not outcomes:
+            outcome = SAME
+        elif len(outcomes) > 1:
+            outcome = CONFLICT
+        else:
+            (outcome,) = outcomes
+
+        def joined(attr):
+            return " ".join(getattr(f, attr) for f in taken if getattr(f, attr))
+
+        one = FieldMerge(
+            name, label, outcome, joined("base_text"), joined("theirs_text"), joined("mine_text")
+        )
+        return replace(self, fields=[f for f in self.fields if f.name not in parts] + [one])
+
     def offer_choices(self, form, choice_name):
         """Attach each conflicting field's choice in ``form`` for the template."""
         for f in self.conflicts:

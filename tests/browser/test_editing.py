@@ -2,6 +2,7 @@
 
 import re
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
@@ -135,6 +136,30 @@ def test_an_edit_conflict_is_shown_and_resolved(page, new_page, browser_analyst,
     page.locator("#point-title").get_by_role("button", name="Save, merged").click()
     expect(page.locator("#point-title .saved")).to_be_visible()
     assert Point.objects.get(pk=point.pk).title == "Territory: frozen at the line"
+
+
+def test_a_coding_changed_meanwhile_is_shown_in_its_row_and_resolved(
+    page, browser_analyst, position
+):
+    sign_in(page, "anna")
+    page.goto(reverse("statement_edit", args=[position.statement.uid]))
+    theirs = Position.objects.get(pk=position.pk)
+    theirs.stance = "rejects"
+    theirs.save_checked(theirs.version, summary="their reading")
+    page.locator("[name=codings-0-stance]").select_option("red_line")
+    page.locator("[name=codings-0-summary]").fill("A red line, as I read it.")
+    page.get_by_role("button", name="Save the statement").click()
+    row = page.locator("#codings-0")
+    expect(row).to_contain_text("saved by someone else after you opened the page")
+    expect(row).to_contain_text("Rejects the whole document")
+    expect(page.locator("[name=codings-0-summary]")).to_have_value("A red line, as I read it.")
+    screenshot(page, "editing-statement-row-conflict")
+    assert Position.objects.get(pk=position.pk).stance == "rejects"
+    row.get_by_label("Use mine (the value in the form)").check()
+    page.get_by_role("button", name="Save, merged").click()
+    expect(page.locator("main")).to_contain_text("A red line, as I read it.")
+    saved = Position.objects.get(pk=position.pk)
+    assert (saved.stance, saved.summary) == ("red_line", "A red line, as I read it.")
 
 
 def test_a_viewer_is_refused(page, browser_viewer, point):

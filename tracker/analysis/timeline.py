@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from ..models import (
     Event,
@@ -72,7 +72,8 @@ def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT)
         statuses = statuses.filter(point__topics=topic)
     if start:
         statements = statements.filter(said_on__gte=start)
-        events = events.filter(occurred_on__gte=start)
+        # An event that began before ``start`` and went on after it is in the span.
+        events = events.filter(Q(occurred_on__gte=start) | Q(ends_on__gte=start))
         statuses = statuses.filter(on__gte=start)
     if end:
         statements = statements.filter(said_on__lte=end)
@@ -128,6 +129,7 @@ def stance_chart(entries):
     statements = [e.item for e in entries if e.kind == "statement"]
     events = [e.item for e in entries if e.kind == "event"]
     dates = [s.said_on for s in statements] + [e.occurred_on for e in events]
+    dates += [e.ends_on for e in events if e.ends_on]
     if not dates:
         return None
     first, last = min(dates), max(dates)
@@ -150,7 +152,7 @@ def stance_chart(entries):
         height = lane_height(items, day_of)
         y = top + height // 2
         placed = stacked(items, day_of, x, y)
-        rows.append(chart_row(label, party, y, placed if party else diamonds(placed)))
+        rows.append(chart_row(label, party, y, placed if party else diamonds(placed, x)))
         top += height
     axis_y = top + 4
     label = "%-d %b" if first.year == last.year and span < 200 else "%b %Y"
@@ -210,10 +212,14 @@ def stacked(items, day_of, x, y):
     return result
 
 
-def diamonds(placed):
-    """Events as diamonds: squares of side 8 turned about their centre."""
+def diamonds(placed, x):
+    """Events as diamonds: squares of side 8 turned about their centre; an event that
+    went on for days, a diamond on its first day and a bar to its last (``end_x``)."""
     for mark in placed:
         mark["x"], mark["y"] = round(mark["cx"] - 4, 1), round(mark["cy"] - 4, 1)
+        ends_on = mark["item"].ends_on
+        if ends_on and ends_on > mark["item"].occurred_on:
+            mark["end_x"] = x(ends_on)
     return placed
 
 

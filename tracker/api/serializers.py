@@ -8,12 +8,14 @@ from ..models import (
     ActorRole,
     Change,
     Component,
+    Delegation,
     Event,
     Party,
     Plan,
     PlanAuthor,
     Point,
     PointLink,
+    PointStatus,
     Position,
     Provision,
     Source,
@@ -94,7 +96,7 @@ class EarlierLinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PointLink
-        fields = ["point", "kind", "source", "note"]
+        fields = ["point", "kind", "certainty", "source", "note"]
 
 
 class LaterLinkSerializer(serializers.ModelSerializer):
@@ -104,7 +106,16 @@ class LaterLinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PointLink
-        fields = ["point", "plan", "kind", "source", "note"]
+        fields = ["point", "plan", "kind", "certainty", "source", "note"]
+
+
+class PointStatusSerializer(serializers.ModelSerializer):
+    agreed_by = slug_of(many=True)
+    source = slug_of()
+
+    class Meta:
+        model = PointStatus
+        fields = ["status", "on", "precision", "agreed_by", "certainty", "source", "note"]
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -114,6 +125,7 @@ class PointSerializer(serializers.ModelSerializer):
     provisions = ProvisionSerializer(many=True, read_only=True)
     earlier = EarlierLinkSerializer(source="earlier_links", many=True, read_only=True)
     later = LaterLinkSerializer(source="later_links", many=True, read_only=True)
+    statuses = PointStatusSerializer(many=True, read_only=True)
 
     class Meta:
         model = Point
@@ -130,6 +142,7 @@ class PointSerializer(serializers.ModelSerializer):
             "provisions",
             "earlier",
             "later",
+            "statuses",
         ]
 
 
@@ -271,10 +284,21 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
 
+class DelegationSerializer(serializers.ModelSerializer):
+    party = slug_of()
+    actors = slug_of(many=True)
+    source = slug_of()
+
+    class Meta:
+        model = Delegation
+        fields = ["party", "role", "actors", "certainty", "source", "note"]
+
+
 class EventSerializer(serializers.ModelSerializer):
     parties = slug_of(many=True)
     plans = slug_of(many=True)
     source = slug_of()
+    delegations = DelegationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Event
@@ -283,6 +307,7 @@ class EventSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "occurred_on",
+            "ends_on",
             "precision",
             "date_note",
             "location",
@@ -291,6 +316,7 @@ class EventSerializer(serializers.ModelSerializer):
             "plans",
             "source",
             "certainty",
+            "delegations",
         ]
 
 

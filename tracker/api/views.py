@@ -15,11 +15,13 @@ from ..models import (
     Actor,
     Change,
     Component,
+    Delegation,
     Event,
     Party,
     Plan,
     Point,
     PointLink,
+    PointStatus,
     Position,
     Source,
     Statement,
@@ -87,6 +89,10 @@ class PointViewSet(PlanItemViewSet):
         "provisions",
         Prefetch("earlier_links", PointLink.objects.select_related("earlier__plan", "source")),
         Prefetch("later_links", PointLink.objects.select_related("later__plan", "plan", "source")),
+        Prefetch(
+            "statuses",
+            PointStatus.objects.select_related("source").prefetch_related("agreed_by"),
+        ),
     )
     serializer_class = serializers.PointSerializer
     filterset_class = filters.PointFilter
@@ -144,7 +150,14 @@ class SourceViewSet(ReadViewSet):
 
 
 class EventViewSet(ReadViewSet):
-    queryset = Event.objects.select_related("source").prefetch_related("parties", "plans")
+    queryset = Event.objects.select_related("source").prefetch_related(
+        "parties",
+        "plans",
+        Prefetch(
+            "delegations",
+            Delegation.objects.select_related("party", "source").prefetch_related("actors"),
+        ),
+    )
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
 

@@ -156,7 +156,9 @@ class TrackedForm(ConflictChoices, forms.ModelForm):
         data[self.add_prefix("conflicts")] = " ".join([*self.conflicting, *theirs])
         for name in theirs:
             data[self.add_prefix(choice_name(name))] = THEIRS
-        return type(self)(data, instance=fresh(merged.current), **self.extra_kwargs())
+        return type(self)(
+            data, instance=fresh(merged.current), prefix=self.prefix, **self.extra_kwargs()
+        )
 
     def offered_again(self, merged):
         """An unbound form at the current version: theirs where only they changed, mine
@@ -169,9 +171,31 @@ class TrackedForm(ConflictChoices, forms.ModelForm):
         }
         initial["version"] = merged.current.version
         initial["conflicts"] = " ".join(merged.names(CONFLICT))
-        form = type(self)(initial=initial, instance=fresh(merged.current), **self.extra_kwargs())
+        form = type(self)(
+            initial=initial,
+            instance=fresh(merged.current),
+            prefix=self.prefix,
+            **self.extra_kwargs(),
+        )
         merged.offer_choices(form, choice_name)
         return form
+
+    def offer_in(self, data, merged):
+        """Write this form, offered again after ``merged``, into ``data`` (the submission of
+        the page it is part of): at the current version, their value where only they
+        changed, a choice to make where both did."""
+        current = merged.current
+        data[self.add_prefix("version")] = str(current.version)
+        data[self.add_prefix("conflicts")] = " ".join(merged.names(CONFLICT))
+        for name in self.conflicting:
+            data.pop(self.add_prefix(choice_name(name)), None)
+        for name in merged.names(THEIRS):
+            data[self.add_prefix(name)] = self.value_of(name, current)
+
+    def value_of(self, name, obj):
+        """The field's value in ``obj`` as the form posts it."""
+        value = self.fields[name].prepare_value(model_to_dict(obj, fields=[name]).get(name))
+        return "" if value is None else str(value)
 
     def extra_kwargs(self):
         return {}

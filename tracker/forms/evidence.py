@@ -4,6 +4,7 @@ import contextlib
 
 from django import forms
 
+from ..merge import merge
 from ..models import (
     Actor,
     Component,
@@ -102,6 +103,47 @@ class CodingForm(TrackedForm):
 
     def extra_kwargs(self):
         return {"choices": self.choices, "point": self.point}
+
+    # The subject and the provision are form fields that set the coding's point,
+    # component, plan and provision: merged as the model's fields they set.
+    SUBJECT_PARTS = {"subject": SUBJECT_KINDS, "provision_choice": ("provision",)}
+
+    def merged_fields(self):
+        names = super().merged_fields()
+        if self.instance.pk:
+            names += [name for name in self.SUBJECT_PARTS if name in self.fields]
+        return names
+
+    def merge_with(self, current):
+        position = self.instance  # its subject set from the form by clean()
+        mine = {}
+        for name in self.merged_fields():
+            if name in self.SUBJECT_PARTS:
+                parts = self.SUBJECT_PARTS[name]
+                mine.update({part: getattr(position, f"{part}_id") for part in parts})
+            else:
+                mine[name] = self.cleaned_data.get(name)
+        merged = merge(current, self.cleaned_data["version"], mine)
+        for name, parts in self.SUBJECT_PARTS.items():
+            if name in self.fields:
+                merged = merged.folded(name, self.fields[name].label, parts)
+        return merged
+
+    def keep_theirs(self, name):
+        if name not in self.SUBJECT_PARTS:
+            return super().keep_theirs(name)
+        self._errors.pop(name, None)
+        self.cleaned_data[name] = self.value_of(name, self.instance)
+
+    def value_of(self, name, obj):
+        if name == "subject":
+            for kind in SUBJECT_KINDS:
+                if getattr(obj, f"{kind}_id"):
+                    return f"{kind}:{getattr(obj, f'{kind}_id')}"
+            return ""
+        if name == "provision_choice":
+            return str(obj.provision_id or "")
+        return super().value_of(name, obj)
 
     def clean(self):
         cleaned = super().clean()
@@ -215,6 +257,62 @@ class RowsFormSet(forms.BaseInlineFormSet):
             with contextlib.suppress(ValueError):
                 data[key] = str(int(data.get(key, 0)) + 1)
         super().__init__(data, *args, **kwargs)
+        self.gone = self.take_out_gone_rows()
+
+    def take_out_gone_rows(self):
+        """Rows someone else deleted after the form was opened: the indexes they now have.
+
+        Each is offered again as a new row, after the others, with what the editor
+        had in it (nothing is lost); a row the editor deleted too is simply left
+        out. Returns the new rows' indexes.
+        """
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return set()
+        try:
+            total = min(int(self.data.get(f"{self.prefix}-TOTAL_FORMS", 0)), self.absolute_max)
+            initial = min(int(self.data.get(f"{self.prefix}-INITIAL_FORMS", 0)), total)
+        except (TypeError, ValueError):
+            return set()  # the management form reports it
+        rows = [self.row_data(i) for i in range(total)]
+        posted = {}
+        for i in range(initial):
+            pk = (rows[i].get("id") or [""])[-1]
+            if pk.isdigit() and len(pk) < 16:
+                posted[i] = int(pk)
+        found = set(
+            self.model._default_manager.filter(pk__in=posted.values()).values_list("pk", flat=True)
+        )
+        gone = [i for i, pk in posted.items() if pk not in found]
+        if not gone:
+            return set()
+        kept = [row for i, row in enumerate(rows) if i not in gone]
+        again = [row for i, row in enumerate(rows) if i in gone and not row.get("DELETE")]
+        data = self.data.copy()
+        for key in list(data):
+            if key.startswith(f"{self.prefix}-") and key.split("-")[1].isdigit():
+                del data[key]
+        left = ("id", "version", "conflicts", "DELETE")
+        for i, row in enumerate([*kept, *again]):
+            for suffix, values in row.items():
+                if i < len(kept) or not (suffix in left or suffix.startswith("keep_")):
+                    data.setlist(f"{self.prefix}-{i}-{suffix}", values)
+        data[f"{self.prefix}-TOTAL_FORMS"] = str(len(kept) + len(again))
+        data[f"{self.prefix}-INITIAL_FORMS"] = str(initial - len(gone))
+        self.data = data
+        return set(range(len(kept), len(kept) + len(again)))
+
+    def row_data(self, i):
+        start = f"{self.prefix}-{i}-"
+        return {
+            key.removeprefix(start): self.data.getlist(key)
+            for key in self.data
+            if key.startswith(start)
+        }
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.gone = i in self.gone
+        return form
 
     def adding_row(self):
         return self.is_bound and f"add_{self.prefix}" in self.data

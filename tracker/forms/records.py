@@ -67,6 +67,7 @@ class EventForm(TrackedForm):
             "slug",
             "kind",
             "occurred_on",
+            "ends_on",
             "precision",
             "date_note",
             "location",

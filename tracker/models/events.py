@@ -2,7 +2,9 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from .base import (
@@ -31,6 +33,13 @@ class Event(Tracked):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     occurred_on = models.DateField()
+    ends_on = models.DateField(
+        "ends on",
+        null=True,
+        blank=True,
+        help_text="The last day, when it went on for more than one; for “Between two dates”, "
+        "the latest it may have happened.",
+    )
     precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
     date_note = models.CharField(
         max_length=200, blank=True, help_text="When the exact date is uncertain, say so here."
@@ -50,6 +59,12 @@ class Event(Tracked):
     class Meta:
         ordering = ["-occurred_on", "title"]
         indexes = [models.Index(fields=["-occurred_on"], name="tracker_event_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("occurred_on")),
+                name="tracker_event_ends_after_start",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -61,6 +76,15 @@ class Event(Tracked):
 
     def get_absolute_url(self):
         return reverse("event_detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.ends_on and self.occurred_on and self.ends_on < self.occurred_on:
+            errors["ends_on"] = "It cannot end before it starts."
+        elif self.precision == Precision.RANGE and self.ends_on is None:
+            errors["ends_on"] = "A range needs the latest date it may have happened."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Delegation(Tracked):
@@ -80,6 +104,7 @@ class Delegation(Tracked):
         "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=300, blank=True)
+    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
 
     history = history(m2m_fields=[actors])
     objects = UidQuerySet.as_manager()

@@ -409,6 +409,7 @@ class PointLink(Tracked):
         "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=300, blank=True)
+    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
 
     history = history()
     objects = PointLinkQuerySet.as_manager()
@@ -477,6 +478,7 @@ class PointStatus(Tracked):
     )
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
 
     history = history(m2m_fields=[agreed_by])
     objects = UidQuerySet.as_manager()

@@ -11,23 +11,34 @@ DAY = "j M Y"
 @register.filter
 def said_when(record):
     """A statement's (or event's, or status's) date, never more precise than its source:
-    "27 Nov 2025", "week of 24 Nov 2025", "November 2025", "between 21 and 27 Nov 2025"."""
+    "27 Nov 2025", "week of 24 Nov 2025", "November 2025", "between 21 and 27 Nov 2025",
+    and an event that went on for days: "23–25 Nov 2025"."""
     on = getattr(record, "said_on", None) or getattr(record, "occurred_on", None)
     on = on or getattr(record, "on", None)
     if on is None:
         return ""
     precision = getattr(record, "precision", "day")
+    # A statement said in a range; an event that went on for days (or happened in a range).
+    until = getattr(record, "said_until", None) or getattr(record, "ends_on", None)
+    if until == on:
+        until = None
     if precision == "week":
-        return f"week of {date_format(on, DAY)}"
+        end = f" to {date_format(until, DAY)}" if until else ""
+        return f"week of {date_format(on, DAY)}{end}"
     if precision == "month":
+        if until and (until.year, until.month) != (on.year, on.month):
+            return f"{date_format(on, 'F Y')} to {date_format(until, 'F Y')}"
         return date_format(on, "F Y")
-    until = getattr(record, "said_until", None)
-    if precision == "range" and until:
+    if until:
         if (on.year, on.month) == (until.year, until.month):
-            return f"between {on.day} and {date_format(until, DAY)}"
-        if on.year == until.year:
-            return f"between {date_format(on, 'j M')} and {date_format(until, DAY)}"
-        return f"between {date_format(on, DAY)} and {date_format(until, DAY)}"
+            start = str(on.day)
+        elif on.year == until.year:
+            start = date_format(on, "j M")
+        else:
+            start = date_format(on, DAY)
+        if precision == "range":
+            return f"between {start} and {date_format(until, DAY)}"
+        return f"{start}–{date_format(until, DAY)}"
     return date_format(on, DAY)
 
 

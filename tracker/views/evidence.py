@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ..access import can
-from ..editing import RowConflict, save_coding, save_merging, save_statement
+from ..editing import RowConflicts, save_coding, save_merging, save_statement
 from ..filters import StatementStartForm
 from ..form_pages import GET_POST, bound, delete_page, get_point, next_url, respond, save_page
 from ..forms import (
@@ -18,6 +18,7 @@ from ..forms import (
     StatementForm,
     SubjectChoices,
     TranslationFormSet,
+    choice_name,
 )
 from ..models import Party, Position, Statement
 
@@ -26,9 +27,9 @@ from ..models import Party, Position, Statement
 STATEMENT_FORM = "tracker/statement_form.html"
 
 
-def statement_forms(request, statement, initial=None, coding_initial=None):
+def statement_forms(request, statement, initial=None, coding_initial=None, data=None):
     """The statement's form and its two formsets (codings, translations), bound on POST."""
-    data = bound(request)
+    data = bound(request) if data is None else data
     choices = SubjectChoices()
     form = StatementForm(data, instance=statement, initial=initial)
     codings = CodingFormSet(
@@ -43,24 +44,44 @@ def statement_forms(request, statement, initial=None, coding_initial=None):
     return form, codings, translations
 
 
+def rows_offered_again(request, statement, conflict):
+    """The statement's forms again after ``RowConflicts``: each row both sides changed at
+    its current version with its merge, the rest as submitted."""
+    data = request.POST.copy()
+    for row, merged in conflict.merges.items():
+        row.offer_in(data, merged)
+    fresh = Statement.objects.get(pk=statement.pk)
+    form, codings, translations = statement_forms(request, fresh, data=data)
+    merges = {row.prefix: merged for row, merged in conflict.merges.items()}
+    for row in (*codings.forms, *translations.forms):
+        if row.prefix in merges:
+            row.merge = merges[row.prefix].offer_choices(row, choice_name)
+    return form, codings, translations
+
+
 def statement_page(request, statement, context, *, initial=None, coding_initial=None):
     """Show, validate and save a statement with its codings and translations in one form.
 
     "Add a coding" / "Add a translation" post the form back with one more row
     (htmx swaps the form in place; without JavaScript the page comes back).
+    The statement and each row are merged with what others saved meanwhile;
+    what both sides changed, and rows deleted meanwhile, are offered again (409).
     """
     form, codings, translations = statement_forms(request, statement, initial, coding_initial)
     context = {**context, "form": form, "codings": codings, "translations": translations}
     context["next"] = next_url(request, "")
     if request.method != "POST" or codings.adding_row() or translations.adding_row():
         return respond(request, STATEMENT_FORM, context)
+    if codings.gone or translations.gone:
+        return respond(request, STATEMENT_FORM, {**context, "rows_gone": True}, status=409)
     if not all([form.is_valid(), codings.is_valid(), translations.is_valid()]):
         return respond(request, STATEMENT_FORM, context, status=422)
     save = partial(save_statement, codings=codings, translations=translations)
     try:
         outcome = save_merging(form, request.user, save)
-    except RowConflict as conflict:
-        context["row_conflict"] = conflict.current
+    except RowConflicts as conflict:
+        form, codings, translations = rows_offered_again(request, statement, conflict)
+        context.update(form=form, codings=codings, translations=translations, rows_changed=True)
         return respond(request, STATEMENT_FORM, context, status=409)
     if not outcome.saved:
         context.update(form=outcome.form, conflict=outcome.merge)
