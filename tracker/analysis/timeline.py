@@ -120,7 +120,8 @@ def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT)
 
 # The timeline page, a window of days at a time: as many whole days, newest first, as hold
 # at most this many entries (a single day with more is shown whole: a day is never split).
-TIMELINE_PAGE = 150
+# As many as the stance tables send at once (stances.ROWS_AT_ONCE), several screens here.
+TIMELINE_PAGE = 60
 
 
 @dataclass(frozen=True)
