@@ -202,7 +202,7 @@ def window(
         if latest is not None:
             zoom_start = latest - datetime.timedelta(days=zoom - 1)
     floor = max((day for day in (start, zoom_start) if day), default=None)
-    if after and floor:  # nothing before the range's first day is read
+    if after and floor and floor > datetime.date.min:  # nothing before the range is read
         after = max(after, floor - datetime.timedelta(days=1))
     counts, reached = day_counts(kinds, before, after, limit)
     if zoom is not None and not (before or after) and counts:
