@@ -78,13 +78,12 @@ def kinds_filtered(party=None, topic=None, start=None, end=None):
     return kinds
 
 
-def entries_of(kinds, sliced=None):
+def entries_of(kinds):
     """TimelineEntry rows of every kind, in date order (a day's events, then steps, then
-    statements); ``sliced`` maps a queryset to the part of it to read."""
+    statements)."""
     entries = []
     for kind, (queryset, field) in kinds.items():
-        items = sliced(queryset) if sliced else queryset
-        entries += [TimelineEntry(getattr(item, field), kind, item) for item in items]
+        entries += [TimelineEntry(getattr(item, field), kind, item) for item in queryset]
     entries.sort(key=lambda entry: (entry.date, KIND_ORDER[entry.kind]))
     return entries
 
@@ -200,13 +199,13 @@ def window(
     if zoom is not None and (before or after):
         latest = latest_day(kinds)
         if latest is not None:
-            zoom_start = latest - datetime.timedelta(days=zoom - 1)
+            zoom_start = days_back(latest, zoom - 1)
     floor = max((day for day in (start, zoom_start) if day), default=None)
     if after and floor and floor > datetime.date.min:  # nothing before the range is read
         after = max(after, floor - datetime.timedelta(days=1))
     counts, reached = day_counts(kinds, before, after, limit)
     if zoom is not None and not (before or after) and counts:
-        zoom_start = max(counts) - datetime.timedelta(days=zoom - 1)
+        zoom_start = days_back(max(counts), zoom - 1)
     if zoom_start is not None:
         # The same as bounding the queries: the days read are the nearest to the cursor.
         counts = Counter({day: n for day, n in counts.items() if day >= zoom_start})
@@ -221,6 +220,11 @@ def window(
         for kind, (queryset, field) in kinds.items()
     }
     return shown, entries_of(in_window), zoom_start
+
+
+def days_back(day, days):
+    """``days`` days before ``day``, or the calendar's first day."""
+    return day - min(datetime.timedelta(days=days), day - datetime.date.min)
 
 
 def latest_day(kinds):
