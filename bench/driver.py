@@ -62,7 +62,11 @@ TRACKED = [
     "translation",
     "position",
 ]
-BROWSER_PAGES = ("plan page", "stance matrix")  # timed in Chromium too (bench/browser.py)
+BROWSER_PAGES = (
+    "plan page",
+    "stance matrix",
+    "timeline",
+)  # timed in Chromium too (bench/browser.py)
 HISTORY_P99_GROWTH = 1.5
 RSS_TARGET_MIB = 120
 MARKER_GROWTH_TOLERANCE = 0.2

@@ -57,6 +57,7 @@ def find_targets():
     from django.db.models import Count
 
     from bench.table import Targets
+    from tracker.analysis.timeline import window
     from tracker.models import Change, Plan, Point
 
     plan = Plan.objects.annotate(n=Count("points")).order_by("-n", "pk").first()
@@ -80,6 +81,7 @@ def find_targets():
         point_pk=point.pk,
         busy_pk=busy.pk,
         moments=moments(AS_OF_VIEWS),
+        before=(window()[0].first or django.utils.timezone.localdate()).isoformat(),
     )
 
 

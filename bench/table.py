@@ -61,6 +61,9 @@ class Targets:
     point_pk: int = 0
     busy_pk: int = 0
     moments: list = field(default_factory=list)  # as-of moments spread over the history
+    # The timeline's earlier window: ``?zoom=all&before=`` the first day of its latest page.
+    zoom: str = "all"
+    before: str = ""
 
     def args(self, key):
         return {
@@ -101,6 +104,7 @@ ROWS = [
     ),
     Row("stance matrix, same bytes", "same-bytes", same_bytes="stance matrix"),
     Row("timeline", "read", ("timeline",)),
+    Row("timeline, earlier window", "fragment", ("timeline",), query=("zoom", "before"), htmx=True),
     Row("htmx fragment", "fragment", ("point_field_edit",), args="field", htmx=True),
     Row(
         "busy point history",

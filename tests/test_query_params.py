@@ -88,6 +88,15 @@ def test_the_timeline_and_search_refuse_the_same_days(client):
         assert "This date is out of range." in response.content.decode()
 
 
+def test_the_timeline_pages_by_days_the_database_holds(client):
+    for query in ("?before=9999-12-31", "?after=9999-12-31", "?zoom=all&before=9999-12-31"):
+        response = client.get(reverse("timeline") + query)
+        assert response.status_code == 400, query
+        assert "This date is out of range." in response.content.decode()
+    for query in ("?before=9999-12-30", "?start=0001-01-01&after=0001-01-01"):
+        assert client.get(reverse("timeline") + query).status_code == 200, query
+
+
 # Whole numbers
 
 

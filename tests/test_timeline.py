@@ -122,21 +122,30 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
     step = PointStatus.objects.create(point=point, status="agreed", on=STATED_ON, source=source)
     step.agreed_by.add(russia)
     url = "/timeline/?party=russia&topic=territory&start=2025-01-01"
-    # the change marker (ETag), then filtered: party and topic (form validation),
-    # statements with their sources, translations and codings, status steps with
-    # the parties agreeing, parties and topics for the selects (events carry no
-    # topic, so none are read); unfiltered: the same without the validation queries,
-    # and events with their parties
-    with django_assert_num_queries(11):
+    earlier = "/timeline/?zoom=all&before=2025-11-28"  # all three kinds in its window
+    # Filtered (13): the change marker (ETag); the party and the topic (form validation);
+    # the days with entries, counted, of status steps and of statements (events carry no
+    # topic, so none are read); the window's status steps with the parties agreeing, its
+    # statements with their sources, translations and codings; parties and topics for
+    # the selects.
+    # Unfiltered (14): the marker; the days of events, steps and statements; the
+    # window's events with their parties, steps with the parties agreeing, statements
+    # with sources, translations and codings; parties and topics for the selects.
+    # The earlier window loaded by htmx (12): the same without the selects (no form).
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert client.get("/timeline/").status_code == 200
+    with django_assert_num_queries(12):
+        assert client.get(earlier, headers={"HX-Request": "true"}).status_code == 200
     other = plan.__class__.objects.create(slug="other", title="o", short_title="o")
     populate(other, parties=6, points=40, positions_per_cell=2)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert client.get("/timeline/").status_code == 200
+    with django_assert_num_queries(12):
+        assert client.get(earlier, headers={"HX-Request": "true"}).status_code == 200
 
 
 def test_on_the_seed_it_shows_what_happened_in_the_week_of_20_to_27_november(client):

@@ -293,7 +293,7 @@ READS = {
     "position_detail": (),
     "compare": ("a", "b", "c", "party", "changed", "conflicts"),
     "plan_components": (),
-    "timeline": ("party", "topic", "start", "end", "zoom"),
+    "timeline": ("party", "topic", "start", "end", "zoom", "before", "after"),
     "search": ("q", "party", "stance", "topic", "plan", "start", "end", "kind", "page"),
     "provenance": ("list", "page"),
     "party_brief": ("days",),

@@ -336,11 +336,27 @@ class DateRangeForm(QueryForm):
 
 
 class TimelineForm(DateRangeForm):
+    """The timeline's filters, zoom, and the page: ``?before=DAY`` the window of days
+    before that day, ``?after=DAY`` the window after it (the "Earlier" and "Later" links)."""
+
     zoom = Choice(
         choices=[(key, label) for key, (label, _) in ZOOMS.items()],
         required=False,
         widget=forms.HiddenInput,
     )
+    before = Day(required=False, widget=forms.HiddenInput)
+    after = Day(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") and data.get("after"):
+            raise forms.ValidationError("Page either before a day or after one, not both.")
+        return data
+
+    def window_filters(self):
+        """What ``timeline.window`` reads: the filters, the page and the zoom."""
+        keys = ("party", "topic", "start", "end", "before", "after")
+        return {**{key: self.cleaned_data[key] for key in keys}, "zoom": self.zoom_days()}
 
     def zoom_days(self):
         """Days to zoom to, or None for all: explicit dates take precedence."""

@@ -8,9 +8,9 @@ Never the record's own time: when a record was typed in or loaded is not news
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from ..models import (
     Event,
@@ -43,17 +43,12 @@ def statements_with_codings():
     )
 
 
-def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT):
-    """Events, statements and status steps merged in date order, and where the list was cut.
+def kinds_filtered(party=None, topic=None, start=None, end=None):
+    """kind → (queryset, its date field): each kind of entry under the filters, newest first.
 
-    At most ``limit`` of each kind, the latest: in a live negotiation the
-    newest entries matter most. When a kind is cut, all start from the same
-    day (the latest of the cut-off days) so that the list does not show
-    events for a span it shows no statements for; that day is returned, or
-    None when nothing was cut. With a party: its statements, the events it
-    took part in and the steps it agreed to. Events carry no topic: with a
-    topic only statements coded on points of that topic, and those points'
-    steps, are listed.
+    With a party: its statements, the events it took part in and the steps it
+    agreed to. Events carry no topic: with a topic only statements coded on
+    points of that topic, and those points' steps, are listed (no events).
     """
     statements = statements_with_codings()
     events = Event.objects.select_related("source").prefetch_related("parties")
@@ -70,26 +65,54 @@ def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT)
         coded = Position.objects.filter(point__topics=topic).values("statement")
         statements = statements.filter(pk__in=coded)
         statuses = statuses.filter(point__topics=topic)
-    if start:
-        statements = statements.filter(said_on__gte=start)
-        # An event that began before ``start`` and went on after it is in the span.
-        events = events.filter(Q(occurred_on__gte=start) | Q(ends_on__gte=start))
-        statuses = statuses.filter(on__gte=start)
-    if end:
-        statements = statements.filter(said_on__lte=end)
-        events = events.filter(occurred_on__lte=end)
-        statuses = statuses.filter(on__lte=end)
-    kinds = {
-        "statement": (list(statements[: limit + 1]), lambda s: s.said_on),
-        "event": ([] if topic else list(events[: limit + 1]), lambda e: e.occurred_on),
-        "status": (list(statuses[: limit + 1]), lambda s: s.on),
-    }
-    cut_days, entries = [], []
-    for kind, (items, day_of) in kinds.items():
-        if len(items) > limit:
-            items = items[:limit]
-            cut_days.append(day_of(items[-1]))
-        entries += [TimelineEntry(day_of(item), kind, item) for item in items]
+    kinds = {"event": (events, "occurred_on"), "status": (statuses, "on")}
+    kinds["statement"] = (statements, "said_on")
+    if topic:
+        del kinds["event"]
+    for kind, (queryset, field) in kinds.items():
+        if start and kind == "event":
+            # An event that began before ``start`` and went on after it is in the span.
+            queryset = queryset.filter(Q(occurred_on__gte=start) | Q(ends_on__gte=start))
+        elif start:
+            queryset = queryset.filter(**{f"{field}__gte": start})
+        if end:
+            queryset = queryset.filter(**{f"{field}__lte": end})
+        kinds[kind] = (queryset, field)
+    return kinds
+
+
+def entries_of(kinds):
+    """TimelineEntry rows of every kind, in date order (a day's events, then steps, then
+    statements)."""
+    entries = []
+    for kind, (queryset, field) in kinds.items():
+        entries += [TimelineEntry(getattr(item, field), kind, item) for item in queryset]
+    entries.sort(key=lambda entry: (entry.date, KIND_ORDER[entry.kind]))
+    return entries
+
+
+def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT):
+    """Events, statements and status steps merged in date order, and where the list was cut.
+
+    At most ``limit`` of each kind, the latest: in a live negotiation the
+    newest entries matter most. When a kind is cut, all start from the same
+    day (the latest of the cut-off days) so that the list does not show
+    events for a span it shows no statements for; that day is returned, or
+    None when nothing was cut. (The party brief's recent list; the timeline
+    page reads one window at a time, see ``window``.)
+    """
+    kinds = kinds_filtered(party, topic, start, end)
+    read = {kind: list(queryset[: limit + 1]) for kind, (queryset, _) in kinds.items()}
+    cut_days = [
+        getattr(items[limit - 1], kinds[kind][1])
+        for kind, items in read.items()
+        if len(items) > limit
+    ]
+    entries = [
+        TimelineEntry(getattr(item, kinds[kind][1]), kind, item)
+        for kind, items in read.items()
+        for item in items[:limit]
+    ]
     since = max(cut_days) if cut_days else None
     if since is not None:
         entries = [entry for entry in entries if entry.date >= since]
@@ -97,21 +120,134 @@ def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT)
     return entries, since
 
 
+# The timeline page, a window of days at a time: as many whole days, newest first, as hold
+# at most this many entries (a single day with more is shown whole: a day is never split).
+# As many as the stance tables send at once (stances.ROWS_AT_ONCE), several screens here.
+TIMELINE_PAGE = 60
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a timeline page shows, ``first`` to ``last``, and whether there are
+    entries (under the same filters) before and after them."""
+
+    first: datetime.date | None
+    last: datetime.date | None
+    earlier: bool
+    later: bool
+    count: int = 0
+
+
+def day_counts(kinds, before=None, after=None, limit=TIMELINE_PAGE):
+    """day → entries that day, over the ``limit + 1`` days with entries of each kind
+    nearest the cursor: the latest before ``before`` (or of all), or with ``after`` the
+    earliest after it. One query per kind, whatever the size of the record.
+
+    Per kind, the days read are all the days with entries between the cursor and the
+    last day read, so a run of days that holds at most ``limit`` entries is counted
+    exactly; a kind with ``limit + 1`` days read has entries beyond any such run.
+    """
+    counts, reached = Counter(), {}
+    for kind, (queryset, field) in kinds.items():
+        days = queryset.order_by().select_related(None).prefetch_related(None)
+        days = days.values_list(field)
+        if before:
+            days = days.filter(**{f"{field}__lt": before})
+        if after:
+            days = days.filter(**{f"{field}__gt": after})
+        days = days.annotate(n=Count("pk", distinct=True))
+        days = days.order_by(field if after else f"-{field}")[: limit + 1]
+        rows = list(days)
+        counts.update(dict(rows))
+        if len(rows) > limit:
+            reached[kind] = rows[-1][0]
+    return counts, reached
+
+
+def window_of(counts, reached, before=None, after=None, limit=TIMELINE_PAGE):
+    """The Window of whole days, from the cursor onwards (back in time, or with ``after``
+    forward), that holds at most ``limit`` entries (at least one day)."""
+    days = sorted(counts, reverse=not after)
+    taken, total = [], 0
+    for day in days:
+        if taken and total + counts[day] > limit:
+            break
+        taken.append(day)
+        total += counts[day]
+    if not taken:
+        return Window(None, None, earlier=bool(after), later=bool(before))
+    beyond = len(taken) < len(days) or bool(reached)
+    first, last = min(taken), max(taken)
+    if after:
+        return Window(first, last, earlier=True, later=beyond, count=total)
+    return Window(first, last, earlier=beyond, later=bool(before), count=total)
+
+
+def window(
+    party=None, topic=None, start=None, end=None, before=None, after=None, zoom=None, limit=None
+):
+    """One page of the timeline: its Window, its entries in date order, and the zoom's
+    first day (None without a zoom).
+
+    ``before`` pages back (the days before that day), ``after`` forward (the
+    days after it); neither: the latest days. With ``zoom`` (a number of days)
+    the range starts that many days back from the latest entry under the
+    filters, whichever page is shown. Three queries to place the window (two
+    with a topic: no events), three more with a zoom and a cursor (the latest
+    day), then the entries of the window's days.
+    """
+    limit = limit or TIMELINE_PAGE
+    kinds = kinds_filtered(party, topic, start, end)
+    zoom_start = None
+    if zoom is not None and (before or after):
+        latest = latest_day(kinds)
+        if latest is not None:
+            zoom_start = days_back(latest, zoom - 1)
+    floor = max((day for day in (start, zoom_start) if day), default=None)
+    if after and floor and floor > datetime.date.min:  # nothing before the range is read
+        after = max(after, floor - datetime.timedelta(days=1))
+    counts, reached = day_counts(kinds, before, after, limit)
+    if zoom is not None and not (before or after) and counts:
+        zoom_start = days_back(max(counts), zoom - 1)
+    if zoom_start is not None:
+        # The same as bounding the queries: the days read are the nearest to the cursor.
+        counts = Counter({day: n for day, n in counts.items() if day >= zoom_start})
+        reached = {kind: day for kind, day in reached.items() if day >= zoom_start}
+    shown = window_of(counts, reached, before, after, limit)
+    if after and floor:
+        shown = replace(shown, earlier=after >= floor)
+    if shown.first is None:
+        return shown, [], zoom_start
+    in_window = {
+        kind: (queryset.filter(**{f"{field}__range": (shown.first, shown.last)}), field)
+        for kind, (queryset, field) in kinds.items()
+    }
+    return shown, entries_of(in_window), zoom_start
+
+
+def days_back(day, days):
+    """``days`` days before ``day``, or the calendar's first day."""
+    return day - min(datetime.timedelta(days=days), day - datetime.date.min)
+
+
+def latest_day(kinds):
+    """The latest day with an entry of any kind (one query per kind), or None."""
+    days = [
+        queryset.prefetch_related(None).order_by(f"-{field}").values_list(field, flat=True).first()
+        for queryset, field in kinds.values()
+    ]
+    return max((day for day in days if day), default=None)
+
+
 # Zoom: the last N days that have entries (counted back from the latest entry), or all.
 ZOOMS = {"7": ("Last 7 days", 7), "30": ("Last 30 days", 30), "all": ("All", None)}
 DEFAULT_ZOOM = "30"
 
 
-def zoom(entries, days):
-    """The entries of the last ``days`` days up to the latest entry, and that first day.
-
-    A single early event would otherwise stretch the axis so that the weeks
-    most entries fall in share its last tenth. ``entries`` are in date order.
-    """
-    if not entries or days is None:
-        return entries, None
-    first = entries[-1].date - datetime.timedelta(days=days - 1)
-    return [entry for entry in entries if entry.date >= first], first
+def newest_first(entries):
+    """The page's list: the latest day first, each day's events, steps and statements in
+    that order (``entries`` are in date order)."""
+    return sorted(entries, key=lambda entry: (-entry.date.toordinal(), KIND_ORDER[entry.kind]))
 
 
 CHART_WIDTH = 760

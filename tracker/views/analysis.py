@@ -1,6 +1,8 @@
 """The analyst's views: compare versions, components, timeline, search,
 provenance and party briefs. All read-only; anonymous visitors may read."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -49,24 +51,29 @@ def plan_components(request, slug):
 
 @require_safe
 def timeline(request):
+    """A window of days at a time, the latest first; ``?before=`` / ``?after=`` page
+    back and forth, and htmx loads the earlier window into the page (``#window``)."""
     form = filters.TimelineForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "entries": [], "chart": None, "zooms": timelines.ZOOMS}
         return render(request, "tracker/timeline.html", context, status=400)
-    chosen = {key: value for key, value in form.cleaned_data.items() if key != "zoom"}
-    entries, since = timelines.timeline(**chosen)
-    entries, window_start = timelines.zoom(entries, form.zoom_days())
-    if since and window_start and window_start >= since:
-        since = None  # the cut lies before the window: nothing shown is missing
+    shown, entries, zoom_start = timelines.window(**form.window_filters())
+    days = form.zoom_days()
     context = {
         "form": form,
         "entries": entries,
+        "listed": timelines.newest_first(entries),
+        "window": shown,
         "chart": timelines.stance_chart(entries),
-        "cut_since": since,
-        "window_start": window_start,
-        "zoom": "" if form.zoom_days() is None else form.cleaned_data["zoom"] or "30",
+        "window_start": zoom_start,
+        "window_end": zoom_start and zoom_start + datetime.timedelta(days=days - 1),
+        "zoom": "" if days is None else form.cleaned_data["zoom"] or timelines.DEFAULT_ZOOM,
         "zooms": timelines.ZOOMS,
+        "paged": bool(form.cleaned_data["before"] or form.cleaned_data["after"]),
     }
+    if request.htmx and not request.htmx.boosted:
+        context["fragment"] = True
+        return render(request, "tracker/timeline.html#window", context)
     return render(request, "tracker/timeline.html", context)
 
 
