@@ -59,6 +59,8 @@ def main_pages():
 
 def violations(axe, page, url):
     page.goto(url)
+    # The settled page: a follow button still loading is drawn dimmed for a moment.
+    page.wait_for_load_state("networkidle")
     results = axe.run(page, options=AXE_OPTIONS)
     return [
         f"{url}: {v['id']} ({v['impact']}): {v['help']} at "
