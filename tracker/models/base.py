@@ -6,6 +6,7 @@ copy can be refused instead of silently overwriting someone else's work.
 """
 
 import functools
+import uuid
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -229,6 +230,43 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+class SlugTracked(Tracked):
+    """A tracked record with a page of its own, named in URLs and fixtures by its ``slug``
+    (each declares the field: lengths and the reserved "new" differ)."""
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class UidQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class UidTracked(Tracked):
+    """A tracked record with no name of its own (a role held, a coding, a
+    translation): fixtures and links name it by a UUID.
+
+    Its natural key needs no declared dependencies: what it refers to comes
+    first in a fixture through its foreign keys, which Django sorts by.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
 class PlanItemQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug, number):
         return self.get(plan__slug=plan_slug, number=number)
@@ -239,7 +277,7 @@ def tracked_models():
     """Every model analysts edit, each after the models it refers to.
 
     The one list of them: history, import and export, and the roles' permissions
-    read it. The order comes from each model's ``natural_key.dependencies``.
+    read it. The order comes from each model's foreign keys and ``natural_key.dependencies``.
     """
     config = apps.get_app_config("tracker")
     tracked = [model for model in config.get_models() if issubclass(model, Tracked)]

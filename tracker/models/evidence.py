@@ -3,8 +3,6 @@ Statement), how outlets rendered it in other languages (Translations), and
 how analysts read it as positions on plans, components, points or provisions
 (Positions: one statement, any number of codings)."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -12,8 +10,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .base import Certainty, Precision, Tracked, dated_precisely, history, language_field
-from .parties import UidQuerySet
+from .base import (
+    Certainty,
+    Precision,
+    UidQuerySet,
+    UidTracked,
+    dated_precisely,
+    history,
+    language_field,
+)
 
 
 class Stance(models.TextChoices):
@@ -60,11 +65,10 @@ class StatementQuerySet(UidQuerySet):
         return self.with_evidence().prefetch_related(models.Prefetch("positions", codings))
 
 
-class Statement(Tracked):
+class Statement(UidTracked):
     """What was said, once: by whom, in what capacity, when, where, in which
     language, verbatim, and the sources that report it."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="statements")
     # PROTECT: a quote's speaker is evidence; an actor is deleted once no
     # statement names them (move their statements to the right actor first).
@@ -157,16 +161,6 @@ class Statement(Tracked):
     def who(self):
         return self.speaker.name if self.speaker_id else self.attribution
 
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = [
-        "tracker.party",
-        "tracker.actor",
-        "tracker.source",
-        "tracker.event",
-    ]
-
     def get_absolute_url(self):
         return reverse("statement_detail", args=[self.uid])
 
@@ -195,10 +189,9 @@ class Statement(Tracked):
             )
 
 
-class Translation(Tracked):
+class Translation(UidTracked):
     """A statement in another language: whose rendering, from which source."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="translations")
     language = language_field()
     text = models.TextField()
@@ -216,7 +209,6 @@ class Translation(Tracked):
     )
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "language", "rendered_by"]
@@ -229,11 +221,6 @@ class Translation(Tracked):
 
     def __str__(self):
         return f"{self.statement} [{self.language}, {self.rendered_by}]"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.statement", "tracker.source"]
 
     def get_absolute_url(self):
         return self.statement.get_absolute_url()
@@ -269,11 +256,10 @@ class PositionQuerySet(UidQuerySet):
         )
 
 
-class Position(Tracked):
+class Position(UidTracked):
     """An analyst's reading of one statement on one subject: a plan, a
     component, a point, or one provision of a point."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="positions")
     # Copied from the statement on every save (and by Statement.save), so that
     # the matrix reads one indexed table: "each party's latest on each point".
@@ -354,16 +340,6 @@ class Position(Tracked):
 
     def __str__(self):
         return f"{self.party.short_name} {self.get_stance_display().lower()} on {self.subject}"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = [
-        "tracker.statement",
-        "tracker.point",
-        "tracker.provision",
-        "tracker.component",
-    ]
 
     @property
     def subject(self):

@@ -2,8 +2,6 @@
 what each point says in which language, how points descend from each other
 across versions, and the dated status of each point."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -13,16 +11,17 @@ from .base import (
     Certainty,
     PlanItemQuerySet,
     Precision,
-    SlugQuerySet,
+    SlugTracked,
     Tracked,
+    UidQuerySet,
+    UidTracked,
     history,
     language_field,
     not_reserved_slug,
 )
-from .parties import UidQuerySet
 
 
-class Plan(Tracked):
+class Plan(SlugTracked):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         LEAKED = "leaked", "Leaked"
@@ -51,16 +50,12 @@ class Plan(Tracked):
     )
 
     history = history()
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["presented_on", "title"]
 
     def __str__(self):
         return self.short_title
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.slug])
@@ -95,7 +90,7 @@ class Plan(Tracked):
         return new
 
 
-class PlanAuthor(Tracked):
+class PlanAuthor(UidTracked):
     """Who proposed or drafted a plan, as reported, with how sure that is.
 
     A list, because authorship is often contested: the 28-point draft is
@@ -107,7 +102,6 @@ class PlanAuthor(Tracked):
         AUTHOR = "author", "Drafted it"
         CONTRIBUTOR = "contributor", "Contributed to it"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="authors")
     party = models.ForeignKey(
         "tracker.Party",
@@ -131,7 +125,6 @@ class PlanAuthor(Tracked):
     note = models.CharField(max_length=300, blank=True)
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "role", "pk"]
@@ -145,11 +138,6 @@ class PlanAuthor(Tracked):
     def __str__(self):
         who = self.actor or self.party
         return f"{who} · {self.get_role_display().lower()} {self.plan}"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.plan", "tracker.party", "tracker.actor", "tracker.source"]
 
     def get_absolute_url(self):
         return self.plan.get_absolute_url()
@@ -198,7 +186,7 @@ class Component(Tracked):
         return f"{url}#component-{self.number}"
 
 
-class Topic(Tracked):
+class Topic(SlugTracked):
     """A controlled list of subjects, each mapped to the PA-X category it follows."""
 
     slug = models.SlugField(max_length=40, unique=True)
@@ -209,16 +197,12 @@ class Topic(Tracked):
     description = models.TextField(blank=True)
 
     history = history()
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("search") + f"?topic={self.slug}"
@@ -335,7 +319,7 @@ class Provision(Tracked):
         return f"{self.point.get_absolute_url()}#provision-{self.number}"
 
 
-class PointText(Tracked):
+class PointText(UidTracked):
     """What a point says in one language, verbatim, and how we know it."""
 
     class Standing(models.TextChoices):
@@ -343,7 +327,6 @@ class PointText(Tracked):
         LEAKED = "leaked", "Leaked text"
         REPORTED = "reported", "Reported wording"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="texts")
     language = language_field()
     text = models.TextField(help_text="Verbatim, as the source gives it.")
@@ -354,18 +337,12 @@ class PointText(Tracked):
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="+")
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "language", "pk"]
 
     def __str__(self):
         return f"{self.point} [{self.language}, {self.get_standing_display().lower()}]"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.source"]
 
     def get_absolute_url(self):
         return self.point.get_absolute_url()
@@ -376,7 +353,7 @@ class PointLinkQuerySet(UidQuerySet):
         return self.select_related("earlier__plan", "later__plan", "plan", "source")
 
 
-class PointLink(Tracked):
+class PointLink(UidTracked):
     """How a point of one plan version lives on in a later one.
 
     Many to many: Geneva's point 4 merges U.S. points 3, 4, 7 and 8, and a U.S.
@@ -393,7 +370,6 @@ class PointLink(Tracked):
 
     WITHOUT_LATER = (Kind.MOVED, Kind.DROPPED)
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     earlier = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="later_links")
     later = models.ForeignKey(
         Point, on_delete=models.CASCADE, null=True, blank=True, related_name="earlier_links"
@@ -432,11 +408,6 @@ class PointLink(Tracked):
             return f"{self.earlier} → {self.get_kind_display().lower()} → {self.later}"
         return f"{self.earlier} → {self.get_kind_display().lower()} in {self.plan}"
 
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.plan", "tracker.source"]
-
     def get_absolute_url(self):
         return self.earlier.get_absolute_url()
 
@@ -455,7 +426,7 @@ class PointLink(Tracked):
             raise ValidationError(errors)
 
 
-class PointStatus(Tracked):
+class PointStatus(UidTracked):
     """One dated, sourced step in a point's standing in a plan."""
 
     class Status(models.TextChoices):
@@ -468,7 +439,6 @@ class PointStatus(Tracked):
         REMOVED = "removed", "Removed"
         MOVED = "moved", "Moved to another track"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="statuses")
     status = models.CharField(max_length=12, choices=Status.choices)
     on = models.DateField("date")
@@ -481,7 +451,6 @@ class PointStatus(Tracked):
     certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
 
     history = history(m2m_fields=[agreed_by])
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "-on", "-pk"]
@@ -489,11 +458,6 @@ class PointStatus(Tracked):
 
     def __str__(self):
         return f"{self.point}: {self.get_status_display().lower()} ({self.on:%d %b %Y})"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.party", "tracker.source"]
 
     def get_absolute_url(self):
         return f"{self.point.get_absolute_url()}#status-history"
