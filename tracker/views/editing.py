@@ -22,6 +22,7 @@ from ..form_pages import (
     get_point,
     next_url,
     object_context,
+    record_pages,
     respond,
     save_page,
 )
@@ -42,27 +43,7 @@ from ..models import Actor, Component, Event, Party, Plan, Source
 # Parties and actors ------------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_party")
-def party_create(request):
-    form = PartyForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("party"))
-
-
-@GET_POST
-@can("tracker.change_party")
-def party_edit(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    form = PartyForm(bound(request), instance=party)
-    context = object_context("party", party, party.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_party")
-def party_delete(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    return delete_page(request, party, reverse("overview"), party.get_absolute_url())
+party_create, party_edit, party_delete = record_pages(Party, PartyForm)
 
 
 @GET_POST
@@ -98,27 +79,7 @@ def actor_delete(request, slug):
 # Sources and events ------------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_source")
-def source_create(request):
-    form = SourceForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("source"))
-
-
-@GET_POST
-@can("tracker.change_source")
-def source_edit(request, pk):
-    source = get_object_or_404(Source, pk=pk)
-    form = SourceForm(bound(request), instance=source)
-    context = object_context("source", source, source.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_source")
-def source_delete(request, pk):
-    source = get_object_or_404(Source, pk=pk)
-    return delete_page(request, source, reverse("overview"), source.get_absolute_url())
+source_create, source_edit, source_delete = record_pages(Source, SourceForm)
 
 
 def event_success(event):
@@ -152,27 +113,7 @@ def event_delete(request, slug):
 # Plans and components ----------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_plan")
-def plan_create(request):
-    form = PlanForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("plan"))
-
-
-@GET_POST
-@can("tracker.change_plan")
-def plan_edit(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    form = PlanForm(bound(request), instance=plan)
-    context = object_context("plan", plan, plan.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_plan")
-def plan_delete(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    return delete_page(request, plan, reverse("overview"), plan.get_absolute_url())
+plan_create, plan_edit, plan_delete = record_pages(Plan, PlanForm)
 
 
 @GET_POST
