@@ -57,12 +57,16 @@ class ListForm(forms.Form):
     """Sort, text search and page; subclasses add their filters and name their columns.
 
     ``SORTS`` maps a sort key (as in ``?sort=title``, ``?sort=-title`` for the
-    reverse) to its label and the fields it orders by.
+    reverse) to its label and the fields it orders by. ``MATCHED`` maps a filter
+    to the field a row must equal when it is given; ``DATED`` names the date
+    that the ``start`` and ``end`` filters bound.
     """
 
     SORTS = {}
     DEFAULT_SORT = ""
     SEARCHED = ()
+    MATCHED = {}
+    DATED = ""
 
     q = forms.CharField(label="Containing", required=False, max_length=200)
     sort = forms.ChoiceField(label="Sort by", required=False)
@@ -101,6 +105,13 @@ class ListForm(forms.Form):
             rows = rows.filter(
                 models.Q.create([(f"{f}__icontains", word) for f in self.SEARCHED], connector="OR")
             )
+        for name, field in self.MATCHED.items():
+            if data[name]:
+                rows = rows.filter(**{field: data[name]})
+        if data.get("start"):
+            rows = rows.filter(**{f"{self.DATED}__gte": data["start"]})
+        if data.get("end"):
+            rows = rows.filter(**{f"{self.DATED}__lte": data["end"]})
         rows = self.filtered(rows, data)
         key = self.sort_key
         _, fields = self.SORTS[key.lstrip("-")]
@@ -166,6 +177,8 @@ class PlanListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "short_title", "description")
+    MATCHED = {"status": "status"}
+    DATED = "presented_on"
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
     party = party_choice("Proposed or drafted by")
@@ -179,15 +192,9 @@ class PlanListForm(ListForm):
         )
 
     def filtered(self, rows, data):
-        if data["status"]:
-            rows = rows.filter(status=data["status"])
         if data["party"]:
             authored = PlanAuthor.objects.filter(plan=OuterRef("pk"), party=data["party"])
             rows = rows.filter(Exists(authored))
-        if data["start"]:
-            rows = rows.filter(presented_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(presented_on__lte=data["end"])
         return rows
 
 
@@ -207,6 +214,7 @@ class PartyListForm(ListForm):
     }
     DEFAULT_SORT = "kind"
     SEARCHED = ("name", "short_name", "description")
+    MATCHED = {"kind": "kind"}
 
     kind = kind_choice(Party.Kind)
 
@@ -216,9 +224,6 @@ class PartyListForm(ListForm):
             statement_count=count_of(Statement, "party"),
             last_stated=latest_of(Statement, "party", "said_on"),
         )
-
-    def filtered(self, rows, data):
-        return rows.filter(kind=data["kind"]) if data["kind"] else rows
 
     @property
     def grouped(self):
@@ -235,6 +240,7 @@ class ActorListForm(ListForm):
     }
     DEFAULT_SORT = "name"
     SEARCHED = ("name", "role")
+    MATCHED = {"party": "party"}
 
     party = party_choice()
 
@@ -243,9 +249,6 @@ class ActorListForm(ListForm):
             statement_count=count_of(Statement, "speaker"),
             last_stated=latest_of(Statement, "speaker", "said_on"),
         )
-
-    def filtered(self, rows, data):
-        return rows.filter(party=data["party"]) if data["party"] else rows
 
     @property
     def new_query(self):
@@ -263,6 +266,8 @@ class SourceListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "publisher", "author")
+    MATCHED = {"kind": "kind"}
+    DATED = "published_on"
 
     kind = kind_choice(Source.Kind)
     start = forms.DateField(label="From", required=False)
@@ -273,15 +278,6 @@ class SourceListForm(ListForm):
             statement_count=count_of(Statement.sources.through, "source")
         )
 
-    def filtered(self, rows, data):
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["start"]:
-            rows = rows.filter(published_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(published_on__lte=data["end"])
-        return rows
-
 
 class EventListForm(ListForm):
     SORTS = {
@@ -291,6 +287,8 @@ class EventListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "location", "description")
+    MATCHED = {"kind": "kind", "party": "parties"}
+    DATED = "occurred_on"
 
     kind = kind_choice(Event.Kind)
     party = party_choice()
@@ -299,17 +297,6 @@ class EventListForm(ListForm):
 
     def base(self):
         return Event.objects.select_related("source").prefetch_related("parties")
-
-    def filtered(self, rows, data):
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["party"]:
-            rows = rows.filter(parties=data["party"])
-        if data["start"]:
-            rows = rows.filter(occurred_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(occurred_on__lte=data["end"])
-        return rows
 
 
 def language_choice():
@@ -331,6 +318,8 @@ class StatementListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("text", "summary", "attribution", "speaker__name", "venue")
+    MATCHED = {"party": "party", "speaker": "speaker", "language": "language"}
+    DATED = "said_on"
 
     party = party_choice()
     plan = forms.ModelChoiceField(
@@ -355,22 +344,9 @@ class StatementListForm(ListForm):
         return Statement.objects.with_codings()
 
     def filtered(self, rows, data):
-        if data["party"]:
-            rows = rows.filter(party=data["party"])
         if data["plan"]:
-            plan = data["plan"]
-            on_plan = Position.objects.filter(statement=OuterRef("pk")).filter(
-                models.Q(plan=plan) | models.Q(point__plan=plan) | models.Q(component__plan=plan)
-            )
+            on_plan = Position.objects.filter(statement=OuterRef("pk")).on_plan(data["plan"])
             rows = rows.filter(Exists(on_plan))
-        if data["speaker"]:
-            rows = rows.filter(speaker=data["speaker"])
-        if data["start"]:
-            rows = rows.filter(said_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(said_on__lte=data["end"])
-        if data["language"]:
-            rows = rows.filter(language=data["language"])
         return rows
 
 
