@@ -245,6 +245,14 @@ class PositionQuerySet(UidQuerySet):
         )
         return self.filter(point__isnull=False, pk=models.Subquery(newest))
 
+    def on_plan(self, plan):
+        """Codings on ``plan`` (a Plan, or its slug): on the plan itself, on one
+        of its components or on one of its points."""
+        key = "plan__slug" if isinstance(plan, str) else "plan"
+        return self.filter(
+            Q(**{key: plan}) | Q(**{f"component__{key}": plan}) | Q(**{f"point__{key}": plan})
+        )
+
     def with_subject(self):
         return self.select_related(
             "party",
