@@ -55,6 +55,23 @@ def language_field(**kwargs):
     return models.CharField(max_length=16, default="en", validators=[language_validator], **kwargs)
 
 
+def certainty_field(default, verbose_name=None):
+    """How sure the record is of what it says: confirmed, reported or uncertain."""
+    return models.CharField(verbose_name, max_length=10, choices=Certainty.choices, default=default)
+
+
+def precision_field(**kwargs):
+    """How precisely the source dates it (on the day by default)."""
+    return models.CharField(
+        max_length=10, choices=Precision.choices, default=Precision.DAY, **kwargs
+    )
+
+
+def optional_key(to, on_delete, **kwargs):
+    """A foreign key that may be left blank (a source not known, a subject not this one)."""
+    return models.ForeignKey(to, on_delete, null=True, blank=True, **kwargs)
+
+
 def dated_precisely(on, precision, until):
     """Errors for a date said with ``precision``: a range needs its end after its start."""
     errors = {}

@@ -10,8 +10,11 @@ from .base import (
     Precision,
     SlugTracked,
     UidTracked,
+    certainty_field,
     history,
     not_reserved_slug,
+    optional_key,
+    precision_field,
 )
 
 
@@ -37,7 +40,7 @@ class Event(SlugTracked):
         help_text="The last day, when it went on for more than one; for “Between two dates”, "
         "the latest it may have happened.",
     )
-    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    precision = precision_field()
     date_note = models.CharField(
         max_length=200, blank=True, help_text="When the exact date is uncertain, say so here."
     )
@@ -48,7 +51,7 @@ class Event(SlugTracked):
         "tracker.Plan", blank=True, related_name="events", help_text="The plans it produced."
     )
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="events")
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history(m2m_fields=[parties, plans])
 
@@ -90,11 +93,9 @@ class Delegation(UidTracked):
     party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.NEGOTIATOR)
     actors = models.ManyToManyField("tracker.Actor", blank=True, related_name="delegations")
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history(m2m_fields=[actors])
 

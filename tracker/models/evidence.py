@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from .base import (
     Certainty,
-    Precision,
     UidQuerySet,
     UidTracked,
+    certainty_field,
     dated_precisely,
     history,
     language_field,
+    optional_key,
+    precision_field,
 )
 
 
@@ -72,13 +74,7 @@ class Statement(UidTracked):
     party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="statements")
     # PROTECT: a quote's speaker is evidence; an actor is deleted once no
     # statement names them (move their statements to the right actor first).
-    speaker = models.ForeignKey(
-        "tracker.Actor",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="statements",
-    )
+    speaker = optional_key("tracker.Actor", models.PROTECT, related_name="statements")
     attribution = models.CharField(
         max_length=200,
         blank=True,
@@ -89,11 +85,8 @@ class Statement(UidTracked):
         max_length=200, blank=True, help_text="The speaker's post when speaking."
     )
     said_on = models.DateField("date said")
-    precision = models.CharField(
-        max_length=10,
-        choices=Precision.choices,
-        default=Precision.DAY,
-        help_text="As precise as the source: a week, a month or a range when it gives no day.",
+    precision = precision_field(
+        help_text="As precise as the source: a week, a month or a range when it gives no day."
     )
     said_until = models.DateField(
         "said by", null=True, blank=True, help_text="The last possible date, for a range."
@@ -101,13 +94,7 @@ class Statement(UidTracked):
     reported_on = models.DateField(
         "date reported", null=True, blank=True, help_text="When the first source published it."
     )
-    event = models.ForeignKey(
-        "tracker.Event",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="statements",
-    )
+    event = optional_key("tracker.Event", models.SET_NULL, related_name="statements")
     venue = models.CharField(max_length=200, blank=True, help_text="Where, or in what setting.")
     language = language_field(help_text="The language it was said in.")
     text = models.TextField(
@@ -120,7 +107,7 @@ class Statement(UidTracked):
     sources = models.ManyToManyField(
         "tracker.Source", related_name="statements", help_text="The sources that report it."
     )
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history(m2m_fields=[sources])
     objects = StatementQuerySet.as_manager()
@@ -199,11 +186,9 @@ class Translation(UidTracked):
         max_length=120,
         help_text="Whose rendering: the outlet or translator (Reuters, the analyst).",
     )
-    source = models.ForeignKey(
+    source = optional_key(
         "tracker.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        models.PROTECT,
         related_name="translations",
         help_text="Where this rendering is published; blank for the analyst's own.",
     )
@@ -275,42 +260,23 @@ class Position(UidTracked):
         "tracker.Party", on_delete=models.PROTECT, related_name="positions", editable=False
     )
     stated_on = models.DateField("date said", editable=False)
-    point = models.ForeignKey(
-        "tracker.Point", on_delete=models.CASCADE, null=True, blank=True, related_name="positions"
-    )
-    provision = models.ForeignKey(
+    point = optional_key("tracker.Point", models.CASCADE, related_name="positions")
+    provision = optional_key(
         "tracker.Provision",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        models.CASCADE,
         related_name="positions",
         help_text="Only when the statement is about one provision of the point.",
     )
-    component = models.ForeignKey(
-        "tracker.Component",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="positions",
-    )
-    plan = models.ForeignKey(
-        "tracker.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="positions"
-    )
+    component = optional_key("tracker.Component", models.CASCADE, related_name="positions")
+    plan = optional_key("tracker.Plan", models.CASCADE, related_name="positions")
     stance = models.CharField(max_length=20, choices=Stance.choices)
     conditions = models.TextField(
         blank=True, help_text="The conditions the statement sets, written out."
     )
     summary = models.TextField(help_text="The reading, in the analyst's words: why this stance.")
-    certainty = models.CharField(
-        "confidence", max_length=10, choices=Certainty.choices, default=Certainty.HIGH
-    )
-    coded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
+    certainty = certainty_field(Certainty.HIGH, "confidence")
+    coded_by = optional_key(
+        settings.AUTH_USER_MODEL, models.SET_NULL, editable=False, related_name="+"
     )
 
     history = history()

@@ -5,7 +5,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import SlugTracked, UidTracked, colour_validator, history, not_reserved_slug
+from .base import (
+    SlugTracked,
+    UidTracked,
+    colour_validator,
+    history,
+    not_reserved_slug,
+    optional_key,
+)
 
 
 class Party(SlugTracked):
@@ -103,9 +110,7 @@ class ActorRole(UidTracked):
     title = models.CharField(max_length=200)
     started_on = models.DateField(null=True, blank=True, help_text="Blank when not known.")
     ended_on = models.DateField(null=True, blank=True, help_text="Blank while in post.")
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
 
     history = history()
 

@@ -10,14 +10,16 @@ from django.urls import reverse
 from .base import (
     Certainty,
     PlanItemQuerySet,
-    Precision,
     SlugTracked,
     Tracked,
     UidQuerySet,
     UidTracked,
+    certainty_field,
     history,
     language_field,
     not_reserved_slug,
+    optional_key,
+    precision_field,
 )
 
 
@@ -37,11 +39,9 @@ class Plan(SlugTracked):
     presented_on = models.DateField(null=True, blank=True)
     date_note = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    derived_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derivatives"
-    )
+    derived_from = optional_key("self", models.SET_NULL, related_name="derivatives")
     description = models.TextField(blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
     all_points_known = models.BooleanField(
         "all points listed",
         default=True,
@@ -103,25 +103,11 @@ class PlanAuthor(UidTracked):
         CONTRIBUTOR = "contributor", "Contributed to it"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="authors")
-    party = models.ForeignKey(
-        "tracker.Party",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="authorships",
-    )
-    actor = models.ForeignKey(
-        "tracker.Actor",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="authorships",
-    )
+    party = optional_key("tracker.Party", models.PROTECT, related_name="authorships")
+    actor = optional_key("tracker.Actor", models.PROTECT, related_name="authorships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROPOSER)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    certainty = certainty_field(Certainty.MEDIUM)
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
 
     history = history()
@@ -152,7 +138,7 @@ class Component(Tracked):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history()
     objects = PlanItemQuerySet.as_manager()
@@ -241,10 +227,8 @@ class Point(Tracked):
         default=Status.OPEN,
         help_text="Where it stands now; its dated, sourced steps are its status history.",
     )
-    component = models.ForeignKey(
-        Component, on_delete=models.SET_NULL, null=True, blank=True, related_name="points"
-    )
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    component = optional_key(Component, models.SET_NULL, related_name="points")
+    certainty = certainty_field(Certainty.HIGH)
     notes = models.TextField(blank=True)
 
     history = history(m2m_fields=[topics])
@@ -371,9 +355,7 @@ class PointLink(UidTracked):
     WITHOUT_LATER = (Kind.MOVED, Kind.DROPPED)
 
     earlier = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="later_links")
-    later = models.ForeignKey(
-        Point, on_delete=models.CASCADE, null=True, blank=True, related_name="earlier_links"
-    )
+    later = optional_key(Point, models.CASCADE, related_name="earlier_links")
     plan = models.ForeignKey(
         Plan,
         on_delete=models.CASCADE,
@@ -381,11 +363,9 @@ class PointLink(UidTracked):
         help_text="The later version of the plan.",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history()
     objects = PointLinkQuerySet.as_manager()
@@ -442,13 +422,13 @@ class PointStatus(UidTracked):
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="statuses")
     status = models.CharField(max_length=12, choices=Status.choices)
     on = models.DateField("date")
-    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    precision = precision_field()
     agreed_by = models.ManyToManyField(
         "tracker.Party", blank=True, related_name="+", help_text="Who agreed, when it is agreed."
     )
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history(m2m_fields=[agreed_by])
 
