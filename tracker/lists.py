@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
-from .filters import PageForm
+from .filters import PageForm, in_order
 from .models import Actor, Event, Party, Plan, PlanAuthor, Position, Source, Statement
 
 PER_PAGE = 25
@@ -83,11 +83,7 @@ class ListForm(forms.Form):
                 field.widget = DateInput()
 
     def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("“From” is after “to”.")
-        return data
+        return in_order(super().clean(), "start", "end", "“From” is after “to”.")
 
     @property
     def sort_key(self):
