@@ -100,6 +100,15 @@ def object_context(kind, obj=None, cancel_url=None, **extra):
     return {"kind": kind, "object": obj, "cancel_url": cancel_url or "/", **extra}
 
 
+def page_of(field):
+    """Where to go after saving a record shown on another's page: its ``field``'s page."""
+
+    def page(obj):
+        return getattr(obj, field).get_absolute_url()
+
+    return page
+
+
 def record_pages(model, form_class):
     """The create, edit and delete views of a record with a page of its own.
 

@@ -22,6 +22,7 @@ from ..form_pages import (
     get_point,
     next_url,
     object_context,
+    page_of,
     record_pages,
     respond,
     save_page,
@@ -52,9 +53,7 @@ def actor_create(request, slug):
     party = get_object_or_404(Party, slug=slug)
     form = ActorForm(bound(request), initial={"party": party})
     context = object_context("actor", cancel_url=party.get_absolute_url())
-    return save_page(
-        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
-    )
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("party"))
 
 
 @GET_POST
@@ -63,9 +62,7 @@ def actor_edit(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
     form = ActorForm(bound(request), instance=actor)
     context = object_context("actor", actor, actor.party.get_absolute_url())
-    return save_page(
-        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
-    )
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("party"))
 
 
 @GET_POST
@@ -82,15 +79,11 @@ def actor_delete(request, slug):
 source_create, source_edit, source_delete = record_pages(Source, SourceForm)
 
 
-def event_success(event):
-    return event.source.get_absolute_url()
-
-
 @GET_POST
 @can("tracker.add_event")
 def event_create(request):
     form = EventForm(bound(request), initial={"parties": request.GET.getlist("party")})
-    return save_page(request, form, OBJECT_FORM, object_context("event"), success=event_success)
+    return save_page(request, form, OBJECT_FORM, object_context("event"), success=page_of("source"))
 
 
 @GET_POST
@@ -99,7 +92,7 @@ def event_edit(request, slug):
     event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
     form = EventForm(bound(request), instance=event)
     context = object_context("event", event, event.source.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context, success=event_success)
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("source"))
 
 
 @GET_POST
@@ -135,33 +128,35 @@ def plan_new_version(request, slug):
     return redirect(new)
 
 
+def get_component(slug, number):
+    return get_object_or_404(
+        Component.objects.select_related("plan"), plan__slug=slug, number=number
+    )
+
+
 @GET_POST
 @can("tracker.add_component")
 def component_create(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = ComponentForm(bound(request), plan=plan)
     context = object_context("component", cancel_url=plan.get_absolute_url(), plan=plan)
-    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("plan"))
 
 
 @GET_POST
 @can("tracker.change_component")
 def component_edit(request, slug, number):
-    component = get_object_or_404(
-        Component.objects.select_related("plan"), plan__slug=slug, number=number
-    )
+    component = get_component(slug, number)
     plan = component.plan
     form = ComponentForm(bound(request), instance=component, plan=plan)
     context = object_context("component", component, plan.get_absolute_url(), plan=plan)
-    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("plan"))
 
 
 @GET_POST
 @can("tracker.delete_component")
 def component_delete(request, slug, number):
-    component = get_object_or_404(
-        Component.objects.select_related("plan"), plan__slug=slug, number=number
-    )
+    component = get_component(slug, number)
     back = component.plan.get_absolute_url()
     return delete_page(request, component, back, back)
 
