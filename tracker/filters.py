@@ -178,6 +178,13 @@ class Moment(RawChecked, forms.Field):
         return moment
 
 
+def in_order(data, first, last, message):
+    """``data``, unless its ``first`` date is after its ``last``: then ``message`` as the error."""
+    if data.get(first) and data.get(last) and data[first] > data[last]:
+        raise forms.ValidationError(message)
+    return data
+
+
 class QueryForm(forms.Form):
     """A form over a query string; ``first_error`` is what a 400 page says."""
 
@@ -266,10 +273,7 @@ class ChangeFilterForm(QueryForm):
     after = Number(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("“From” is after “until”.")
-        return data
+        return in_order(super().clean(), "since", "until", "“From” is after “until”.")
 
     def filters(self):
         keys = ("user", "model", "party", "since", "until")
@@ -329,10 +333,7 @@ class DateRangeForm(QueryForm):
     end = Day(label="To", required=False)
 
     def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start date is after the end date.")
-        return data
+        return in_order(super().clean(), "start", "end", "The start date is after the end date.")
 
 
 class TimelineForm(DateRangeForm):

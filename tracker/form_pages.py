@@ -8,10 +8,12 @@ Invalid input answers 422, an edit conflict 409.
 from django.contrib import messages
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from .access import can
 from .editing import Deletion, delete_checked, save_form, save_merging
 from .forms import DeleteForm
 from .models import EditConflict, Point
@@ -96,6 +98,47 @@ OBJECT_FORM = "tracker/object_form.html"
 
 def object_context(kind, obj=None, cancel_url=None, **extra):
     return {"kind": kind, "object": obj, "cancel_url": cancel_url or "/", **extra}
+
+
+def page_of(field):
+    """Where to go after saving a record shown on another's page: its ``field``'s page."""
+
+    def page(obj):
+        return getattr(obj, field).get_absolute_url()
+
+    return page
+
+
+def record_pages(model, form_class):
+    """The create, edit and delete views of a record with a page of its own.
+
+    Plans, parties and sources: each found by what its URL names (``slug`` or
+    ``pk``), each back on its own page after an edit, on the overview after
+    a delete; each view holds the model's add, change or delete permission.
+    """
+    kind = model._meta.model_name
+
+    @GET_POST
+    @can(f"tracker.add_{kind}")
+    def create(request):
+        return save_page(request, form_class(bound(request)), OBJECT_FORM, object_context(kind))
+
+    @GET_POST
+    @can(f"tracker.change_{kind}")
+    def edit(request, **key):
+        obj = get_object_or_404(model, **key)
+        form = form_class(bound(request), instance=obj)
+        return save_page(
+            request, form, OBJECT_FORM, object_context(kind, obj, obj.get_absolute_url())
+        )
+
+    @GET_POST
+    @can(f"tracker.delete_{kind}")
+    def delete(request, **key):
+        obj = get_object_or_404(model, **key)
+        return delete_page(request, obj, reverse("overview"), obj.get_absolute_url())
+
+    return create, edit, delete
 
 
 def get_point(slug, number):

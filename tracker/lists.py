@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
-from .filters import PageForm
+from .filters import PageForm, in_order
 from .models import Actor, Event, Party, Plan, PlanAuthor, Position, Source, Statement
 
 PER_PAGE = 25
@@ -57,12 +57,16 @@ class ListForm(forms.Form):
     """Sort, text search and page; subclasses add their filters and name their columns.
 
     ``SORTS`` maps a sort key (as in ``?sort=title``, ``?sort=-title`` for the
-    reverse) to its label and the fields it orders by.
+    reverse) to its label and the fields it orders by. ``MATCHED`` maps a filter
+    to the field a row must equal when it is given; ``DATED`` names the date
+    that the ``start`` and ``end`` filters bound.
     """
 
     SORTS = {}
     DEFAULT_SORT = ""
     SEARCHED = ()
+    MATCHED = {}
+    DATED = ""
 
     q = forms.CharField(label="Containing", required=False, max_length=200)
     sort = forms.ChoiceField(label="Sort by", required=False)
@@ -79,11 +83,7 @@ class ListForm(forms.Form):
                 field.widget = DateInput()
 
     def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("“From” is after “to”.")
-        return data
+        return in_order(super().clean(), "start", "end", "“From” is after “to”.")
 
     @property
     def sort_key(self):
@@ -101,6 +101,13 @@ class ListForm(forms.Form):
             rows = rows.filter(
                 models.Q.create([(f"{f}__icontains", word) for f in self.SEARCHED], connector="OR")
             )
+        for name, field in self.MATCHED.items():
+            if data[name]:
+                rows = rows.filter(**{field: data[name]})
+        if data.get("start"):
+            rows = rows.filter(**{f"{self.DATED}__gte": data["start"]})
+        if data.get("end"):
+            rows = rows.filter(**{f"{self.DATED}__lte": data["end"]})
         rows = self.filtered(rows, data)
         key = self.sort_key
         _, fields = self.SORTS[key.lstrip("-")]
@@ -166,6 +173,8 @@ class PlanListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "short_title", "description")
+    MATCHED = {"status": "status"}
+    DATED = "presented_on"
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Plan.Status.choices], required=False)
     party = party_choice("Proposed or drafted by")
@@ -179,15 +188,9 @@ class PlanListForm(ListForm):
         )
 
     def filtered(self, rows, data):
-        if data["status"]:
-            rows = rows.filter(status=data["status"])
         if data["party"]:
             authored = PlanAuthor.objects.filter(plan=OuterRef("pk"), party=data["party"])
             rows = rows.filter(Exists(authored))
-        if data["start"]:
-            rows = rows.filter(presented_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(presented_on__lte=data["end"])
         return rows
 
 
@@ -207,6 +210,7 @@ class PartyListForm(ListForm):
     }
     DEFAULT_SORT = "kind"
     SEARCHED = ("name", "short_name", "description")
+    MATCHED = {"kind": "kind"}
 
     kind = kind_choice(Party.Kind)
 
@@ -216,9 +220,6 @@ class PartyListForm(ListForm):
             statement_count=count_of(Statement, "party"),
             last_stated=latest_of(Statement, "party", "said_on"),
         )
-
-    def filtered(self, rows, data):
-        return rows.filter(kind=data["kind"]) if data["kind"] else rows
 
     @property
     def grouped(self):
@@ -235,6 +236,7 @@ class ActorListForm(ListForm):
     }
     DEFAULT_SORT = "name"
     SEARCHED = ("name", "role")
+    MATCHED = {"party": "party"}
 
     party = party_choice()
 
@@ -243,9 +245,6 @@ class ActorListForm(ListForm):
             statement_count=count_of(Statement, "speaker"),
             last_stated=latest_of(Statement, "speaker", "said_on"),
         )
-
-    def filtered(self, rows, data):
-        return rows.filter(party=data["party"]) if data["party"] else rows
 
     @property
     def new_query(self):
@@ -263,6 +262,8 @@ class SourceListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "publisher", "author")
+    MATCHED = {"kind": "kind"}
+    DATED = "published_on"
 
     kind = kind_choice(Source.Kind)
     start = forms.DateField(label="From", required=False)
@@ -273,15 +274,6 @@ class SourceListForm(ListForm):
             statement_count=count_of(Statement.sources.through, "source")
         )
 
-    def filtered(self, rows, data):
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["start"]:
-            rows = rows.filter(published_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(published_on__lte=data["end"])
-        return rows
-
 
 class EventListForm(ListForm):
     SORTS = {
@@ -291,6 +283,8 @@ class EventListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("title", "location", "description")
+    MATCHED = {"kind": "kind", "party": "parties"}
+    DATED = "occurred_on"
 
     kind = kind_choice(Event.Kind)
     party = party_choice()
@@ -299,17 +293,6 @@ class EventListForm(ListForm):
 
     def base(self):
         return Event.objects.select_related("source").prefetch_related("parties")
-
-    def filtered(self, rows, data):
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["party"]:
-            rows = rows.filter(parties=data["party"])
-        if data["start"]:
-            rows = rows.filter(occurred_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(occurred_on__lte=data["end"])
-        return rows
 
 
 def language_choice():
@@ -331,6 +314,8 @@ class StatementListForm(ListForm):
     }
     DEFAULT_SORT = "-date"
     SEARCHED = ("text", "summary", "attribution", "speaker__name", "venue")
+    MATCHED = {"party": "party", "speaker": "speaker", "language": "language"}
+    DATED = "said_on"
 
     party = party_choice()
     plan = forms.ModelChoiceField(
@@ -355,22 +340,9 @@ class StatementListForm(ListForm):
         return Statement.objects.with_codings()
 
     def filtered(self, rows, data):
-        if data["party"]:
-            rows = rows.filter(party=data["party"])
         if data["plan"]:
-            plan = data["plan"]
-            on_plan = Position.objects.filter(statement=OuterRef("pk")).filter(
-                models.Q(plan=plan) | models.Q(point__plan=plan) | models.Q(component__plan=plan)
-            )
+            on_plan = Position.objects.filter(statement=OuterRef("pk")).on_plan(data["plan"])
             rows = rows.filter(Exists(on_plan))
-        if data["speaker"]:
-            rows = rows.filter(speaker=data["speaker"])
-        if data["start"]:
-            rows = rows.filter(said_on__gte=data["start"])
-        if data["end"]:
-            rows = rows.filter(said_on__lte=data["end"])
-        if data["language"]:
-            rows = rows.filter(language=data["language"])
         return rows
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.core.cache import caches
 from django.core.exceptions import BadRequest
 from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -392,3 +394,16 @@ def rendered(request, layout, table, *key, window=None):
         fragments.set(cache_key, html, TABLE_TIMEOUT)
     # Drawn by our own template, which escapes what it shows.
     return mark_safe(html)  # noqa: S308
+
+
+def table_page(request, template, context, layout, table, *key):
+    """``template`` around the drawn table, or only the rows an htmx request asks for.
+
+    ``layout``, ``table`` and ``key`` are as for ``rendered``; the page gets
+    ``context`` with the table and the stance choices added.
+    """
+    window = row_window(request)
+    drawn = rendered(request, layout, table, *key, window=window)
+    if window.fragment:
+        return HttpResponse(drawn)
+    return render(request, template, {**context, "table": drawn, "stance_choices": Stance})

@@ -103,7 +103,7 @@ SEARCH_KINDS = {
             "party": "statement__party",
             "stance": "stance",
             "topic": "point__topics",
-            "plan": None,  # on a point, component or the plan itself; see plan_filter
+            "plan": None,  # on a point, component or the plan itself: PositionQuerySet.on_plan
             "start": "stated_on__gte",
             "end": "stated_on__lte",
         },
@@ -206,10 +206,6 @@ def matching(kind, words, topics=()):
     return queryset.order_by("pk")
 
 
-def plan_filter(plan):
-    return Q(point__plan=plan) | Q(component__plan=plan) | Q(plan=plan)
-
-
 FILTERS = ("party", "stance", "topic", "plan", "start", "end")
 
 
@@ -237,7 +233,7 @@ def search(data, kinds=None, cap=SEARCH_CAP, offset=0):
         for key in set_filters:
             lookup = kind.filters[key]
             queryset = (
-                queryset.filter(plan_filter(data[key]))
+                queryset.on_plan(data[key])
                 if lookup is None
                 else queryset.filter(**{lookup: data[key]})
             )

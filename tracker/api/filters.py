@@ -2,7 +2,7 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django_filters.filterset import filterset_factory
 
 from ..models import (
     Actor,
@@ -28,10 +28,8 @@ def slug_filter(field, help_text):
     return SlugFilter(field_name=field, help_text=help_text)
 
 
-class PlanFilter(filters.FilterSet):
-    class Meta:
-        model = Plan
-        fields = ["status"]
+PlanFilter = filterset_factory(Plan, fields=["status"])
+SourceFilter = filterset_factory(Source, fields=["kind"])
 
 
 class PointFilter(filters.FilterSet):
@@ -59,12 +57,6 @@ class ActorFilter(filters.FilterSet):
         fields = ["party"]
 
 
-class SourceFilter(filters.FilterSet):
-    class Meta:
-        model = Source
-        fields = ["kind"]
-
-
 class EventFilter(filters.FilterSet):
     party = slug_filter("parties__slug", "A party's slug.")
     plan = slug_filter("plans__slug", "A plan's slug.")
@@ -90,9 +82,7 @@ class PositionFilter(filters.FilterSet):
         fields = ["plan", "party", "topic", "stance", "said_after", "said_before", "on"]
 
     def in_plan(self, queryset, name, value):
-        return queryset.filter(
-            Q(plan__slug=value) | Q(point__plan__slug=value) | Q(component__plan__slug=value)
-        )
+        return queryset.on_plan(value)
 
 
 class StatementFilter(filters.FilterSet):
@@ -114,10 +104,7 @@ class StatementFilter(filters.FilterSet):
         return queryset.filter(uid__in=Position.objects.filter(**lookups).values("statement__uid"))
 
     def in_plan(self, queryset, name, value):
-        codings = Position.objects.filter(
-            Q(plan__slug=value) | Q(point__plan__slug=value) | Q(component__plan__slug=value)
-        )
-        return queryset.filter(pk__in=codings.values("statement_id"))
+        return queryset.filter(pk__in=Position.objects.on_plan(value).values("statement_id"))
 
     def on_topic(self, queryset, name, value):
         return self.coded(queryset, point__topics__slug=value)

@@ -60,6 +60,13 @@ class ReadViewSet(Revalidated, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
+class UidReadViewSet(ReadViewSet):
+    """Records with no name of their own, addressed by their uid."""
+
+    lookup_field = "uid"
+    lookup_value_regex = "[-0-9a-fA-F]{32,36}"
+
+
 class PlanViewSet(ReadViewSet):
     """Plan versions, with their authors."""
 
@@ -121,11 +128,9 @@ def codings():
     ).order_by("pk")
 
 
-class StatementViewSet(ReadViewSet):
+class StatementViewSet(UidReadViewSet):
     """Statements, with their translations and their codings (positions)."""
 
-    lookup_field = "uid"
-    lookup_value_regex = "[-0-9a-fA-F]{32,36}"
     queryset = Statement.objects.select_related("party", "speaker", "event").prefetch_related(
         "sources", "translations__source", Prefetch("positions", codings())
     )
@@ -133,11 +138,9 @@ class StatementViewSet(ReadViewSet):
     filterset_class = filters.StatementFilter
 
 
-class PositionViewSet(ReadViewSet):
+class PositionViewSet(UidReadViewSet):
     """Codings of statements: a party's stance on a point, a component or a plan."""
 
-    lookup_field = "uid"
-    lookup_value_regex = "[-0-9a-fA-F]{32,36}"
     queryset = codings().select_related("statement", "party")
     serializer_class = serializers.PositionSerializer
     filterset_class = filters.PositionFilter

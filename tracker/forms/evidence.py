@@ -326,22 +326,18 @@ class RowsFormSet(forms.BaseInlineFormSet):
         ]
 
 
-CodingFormSet = forms.inlineformset_factory(
-    Statement,
-    Position,
-    form=CodingForm,
-    formset=RowsFormSet,
-    fields=CodingForm.Meta.fields,
-    extra=1,
-    can_delete=True,
-)
+def statement_rows(model, form):
+    """The ``model`` rows edited beside their statement: a blank one to add, each deletable."""
+    return forms.inlineformset_factory(
+        Statement,
+        model,
+        form=form,
+        formset=RowsFormSet,
+        fields=form.Meta.fields,
+        extra=1,
+        can_delete=True,
+    )
 
-TranslationFormSet = forms.inlineformset_factory(
-    Statement,
-    Translation,
-    form=TranslationForm,
-    formset=RowsFormSet,
-    fields=TranslationForm.Meta.fields,
-    extra=1,
-    can_delete=True,
-)
+
+CodingFormSet = statement_rows(Position, CodingForm)
+TranslationFormSet = statement_rows(Translation, TranslationForm)

@@ -6,6 +6,7 @@ copy can be refused instead of silently overwriting someone else's work.
 """
 
 import functools
+import uuid
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -52,6 +53,23 @@ language_validator = RegexValidator(
 def language_field(**kwargs):
     """An IETF language tag (en, ru, uk, de ...): the language a text is in."""
     return models.CharField(max_length=16, default="en", validators=[language_validator], **kwargs)
+
+
+def certainty_field(default, verbose_name=None):
+    """How sure the record is of what it says: confirmed, reported or uncertain."""
+    return models.CharField(verbose_name, max_length=10, choices=Certainty.choices, default=default)
+
+
+def precision_field(**kwargs):
+    """How precisely the source dates it (on the day by default)."""
+    return models.CharField(
+        max_length=10, choices=Precision.choices, default=Precision.DAY, **kwargs
+    )
+
+
+def optional_key(to, on_delete, **kwargs):
+    """A foreign key that may be left blank (a source not known, a subject not this one)."""
+    return models.ForeignKey(to, on_delete, null=True, blank=True, **kwargs)
 
 
 def dated_precisely(on, precision, until):
@@ -229,6 +247,43 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+class SlugTracked(Tracked):
+    """A tracked record with a page of its own, named in URLs and fixtures by its ``slug``
+    (each declares the field: lengths and the reserved "new" differ)."""
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class UidQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class UidTracked(Tracked):
+    """A tracked record with no name of its own (a role held, a coding, a
+    translation): fixtures and links name it by a UUID.
+
+    Its natural key needs no declared dependencies: what it refers to comes
+    first in a fixture through its foreign keys, which Django sorts by.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
 class PlanItemQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug, number):
         return self.get(plan__slug=plan_slug, number=number)
@@ -239,7 +294,7 @@ def tracked_models():
     """Every model analysts edit, each after the models it refers to.
 
     The one list of them: history, import and export, and the roles' permissions
-    read it. The order comes from each model's ``natural_key.dependencies``.
+    read it. The order comes from each model's foreign keys and ``natural_key.dependencies``.
     """
     config = apps.get_app_config("tracker")
     tracked = [model for model in config.get_models() if issubclass(model, Tracked)]

@@ -1,7 +1,5 @@
 """What happened: meetings, rounds, leaks and visits, and who was in the room."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,15 +8,17 @@ from django.urls import reverse
 from .base import (
     Certainty,
     Precision,
-    SlugQuerySet,
-    Tracked,
+    SlugTracked,
+    UidTracked,
+    certainty_field,
     history,
     not_reserved_slug,
+    optional_key,
+    precision_field,
 )
-from .parties import UidQuerySet
 
 
-class Event(Tracked):
+class Event(SlugTracked):
     class Kind(models.TextChoices):
         SUMMIT = "summit", "Summit"
         TALKS = "talks", "Talks"
@@ -40,7 +40,7 @@ class Event(Tracked):
         help_text="The last day, when it went on for more than one; for “Between two dates”, "
         "the latest it may have happened.",
     )
-    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    precision = precision_field()
     date_note = models.CharField(
         max_length=200, blank=True, help_text="When the exact date is uncertain, say so here."
     )
@@ -51,10 +51,9 @@ class Event(Tracked):
         "tracker.Plan", blank=True, related_name="events", help_text="The plans it produced."
     )
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="events")
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history(m2m_fields=[parties, plans])
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "title"]
@@ -69,11 +68,6 @@ class Event(Tracked):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["tracker.party", "tracker.source", "tracker.plan"]
-
     def get_absolute_url(self):
         return reverse("event_detail", args=[self.slug])
 
@@ -87,7 +81,7 @@ class Event(Tracked):
             raise ValidationError(errors)
 
 
-class Delegation(Tracked):
+class Delegation(UidTracked):
     """A party's delegation at an event: who was in it and in what role."""
 
     class Role(models.TextChoices):
@@ -95,19 +89,15 @@ class Delegation(Tracked):
         MEDIATOR = "mediator", "Mediator or host"
         ADVISER = "adviser", "Advisers or observers"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="delegations")
     party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.NEGOTIATOR)
     actors = models.ManyToManyField("tracker.Actor", blank=True, related_name="delegations")
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history(m2m_fields=[actors])
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "role", "party"]
@@ -119,11 +109,6 @@ class Delegation(Tracked):
 
     def __str__(self):
         return f"{self.party} at {self.event}"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.event", "tracker.party", "tracker.actor", "tracker.source"]
 
     def get_absolute_url(self):
         return self.event.get_absolute_url()

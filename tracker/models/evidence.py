@@ -3,8 +3,6 @@ Statement), how outlets rendered it in other languages (Translations), and
 how analysts read it as positions on plans, components, points or provisions
 (Positions: one statement, any number of codings)."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -12,8 +10,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .base import Certainty, Precision, Tracked, dated_precisely, history, language_field
-from .parties import UidQuerySet
+from .base import (
+    Certainty,
+    UidQuerySet,
+    UidTracked,
+    certainty_field,
+    dated_precisely,
+    history,
+    language_field,
+    optional_key,
+    precision_field,
+)
 
 
 class Stance(models.TextChoices):
@@ -60,21 +67,14 @@ class StatementQuerySet(UidQuerySet):
         return self.with_evidence().prefetch_related(models.Prefetch("positions", codings))
 
 
-class Statement(Tracked):
+class Statement(UidTracked):
     """What was said, once: by whom, in what capacity, when, where, in which
     language, verbatim, and the sources that report it."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     party = models.ForeignKey("tracker.Party", on_delete=models.PROTECT, related_name="statements")
     # PROTECT: a quote's speaker is evidence; an actor is deleted once no
     # statement names them (move their statements to the right actor first).
-    speaker = models.ForeignKey(
-        "tracker.Actor",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="statements",
-    )
+    speaker = optional_key("tracker.Actor", models.PROTECT, related_name="statements")
     attribution = models.CharField(
         max_length=200,
         blank=True,
@@ -85,11 +85,8 @@ class Statement(Tracked):
         max_length=200, blank=True, help_text="The speaker's post when speaking."
     )
     said_on = models.DateField("date said")
-    precision = models.CharField(
-        max_length=10,
-        choices=Precision.choices,
-        default=Precision.DAY,
-        help_text="As precise as the source: a week, a month or a range when it gives no day.",
+    precision = precision_field(
+        help_text="As precise as the source: a week, a month or a range when it gives no day."
     )
     said_until = models.DateField(
         "said by", null=True, blank=True, help_text="The last possible date, for a range."
@@ -97,13 +94,7 @@ class Statement(Tracked):
     reported_on = models.DateField(
         "date reported", null=True, blank=True, help_text="When the first source published it."
     )
-    event = models.ForeignKey(
-        "tracker.Event",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="statements",
-    )
+    event = optional_key("tracker.Event", models.SET_NULL, related_name="statements")
     venue = models.CharField(max_length=200, blank=True, help_text="Where, or in what setting.")
     language = language_field(help_text="The language it was said in.")
     text = models.TextField(
@@ -116,7 +107,7 @@ class Statement(Tracked):
     sources = models.ManyToManyField(
         "tracker.Source", related_name="statements", help_text="The sources that report it."
     )
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history(m2m_fields=[sources])
     objects = StatementQuerySet.as_manager()
@@ -157,16 +148,6 @@ class Statement(Tracked):
     def who(self):
         return self.speaker.name if self.speaker_id else self.attribution
 
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = [
-        "tracker.party",
-        "tracker.actor",
-        "tracker.source",
-        "tracker.event",
-    ]
-
     def get_absolute_url(self):
         return reverse("statement_detail", args=[self.uid])
 
@@ -195,10 +176,9 @@ class Statement(Tracked):
             )
 
 
-class Translation(Tracked):
+class Translation(UidTracked):
     """A statement in another language: whose rendering, from which source."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="translations")
     language = language_field()
     text = models.TextField()
@@ -206,17 +186,14 @@ class Translation(Tracked):
         max_length=120,
         help_text="Whose rendering: the outlet or translator (Reuters, the analyst).",
     )
-    source = models.ForeignKey(
+    source = optional_key(
         "tracker.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        models.PROTECT,
         related_name="translations",
         help_text="Where this rendering is published; blank for the analyst's own.",
     )
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "language", "rendered_by"]
@@ -229,11 +206,6 @@ class Translation(Tracked):
 
     def __str__(self):
         return f"{self.statement} [{self.language}, {self.rendered_by}]"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.statement", "tracker.source"]
 
     def get_absolute_url(self):
         return self.statement.get_absolute_url()
@@ -258,6 +230,14 @@ class PositionQuerySet(UidQuerySet):
         )
         return self.filter(point__isnull=False, pk=models.Subquery(newest))
 
+    def on_plan(self, plan):
+        """Codings on ``plan`` (a Plan, or its slug): on the plan itself, on one
+        of its components or on one of its points."""
+        key = "plan__slug" if isinstance(plan, str) else "plan"
+        return self.filter(
+            Q(**{key: plan}) | Q(**{f"component__{key}": plan}) | Q(**{f"point__{key}": plan})
+        )
+
     def with_subject(self):
         return self.select_related(
             "party",
@@ -269,11 +249,10 @@ class PositionQuerySet(UidQuerySet):
         )
 
 
-class Position(Tracked):
+class Position(UidTracked):
     """An analyst's reading of one statement on one subject: a plan, a
     component, a point, or one provision of a point."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="positions")
     # Copied from the statement on every save (and by Statement.save), so that
     # the matrix reads one indexed table: "each party's latest on each point".
@@ -281,42 +260,23 @@ class Position(Tracked):
         "tracker.Party", on_delete=models.PROTECT, related_name="positions", editable=False
     )
     stated_on = models.DateField("date said", editable=False)
-    point = models.ForeignKey(
-        "tracker.Point", on_delete=models.CASCADE, null=True, blank=True, related_name="positions"
-    )
-    provision = models.ForeignKey(
+    point = optional_key("tracker.Point", models.CASCADE, related_name="positions")
+    provision = optional_key(
         "tracker.Provision",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        models.CASCADE,
         related_name="positions",
         help_text="Only when the statement is about one provision of the point.",
     )
-    component = models.ForeignKey(
-        "tracker.Component",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="positions",
-    )
-    plan = models.ForeignKey(
-        "tracker.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="positions"
-    )
+    component = optional_key("tracker.Component", models.CASCADE, related_name="positions")
+    plan = optional_key("tracker.Plan", models.CASCADE, related_name="positions")
     stance = models.CharField(max_length=20, choices=Stance.choices)
     conditions = models.TextField(
         blank=True, help_text="The conditions the statement sets, written out."
     )
     summary = models.TextField(help_text="The reading, in the analyst's words: why this stance.")
-    certainty = models.CharField(
-        "confidence", max_length=10, choices=Certainty.choices, default=Certainty.HIGH
-    )
-    coded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
+    certainty = certainty_field(Certainty.HIGH, "confidence")
+    coded_by = optional_key(
+        settings.AUTH_USER_MODEL, models.SET_NULL, editable=False, related_name="+"
     )
 
     history = history()
@@ -354,16 +314,6 @@ class Position(Tracked):
 
     def __str__(self):
         return f"{self.party.short_name} {self.get_stance_display().lower()} on {self.subject}"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = [
-        "tracker.statement",
-        "tracker.point",
-        "tracker.provision",
-        "tracker.component",
-    ]
 
     @property
     def subject(self):

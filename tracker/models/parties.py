@@ -1,16 +1,21 @@
 """Who takes part: parties (states, blocs, organisations), their people and their roles."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import SlugQuerySet, Tracked, colour_validator, history, not_reserved_slug
+from .base import (
+    SlugTracked,
+    UidTracked,
+    colour_validator,
+    history,
+    not_reserved_slug,
+    optional_key,
+)
 
 
-class Party(Tracked):
+class Party(SlugTracked):
     class Kind(models.TextChoices):
         STATE = "state", "State"
         BLOC = "bloc", "Bloc"
@@ -51,7 +56,6 @@ class Party(Tracked):
     description = models.TextField(blank=True)
 
     history = history(m2m_fields=[member_of])
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -66,14 +70,11 @@ class Party(Tracked):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("party_detail", args=[self.slug])
 
 
-class Actor(Tracked):
+class Actor(SlugTracked):
     slug = models.SlugField(max_length=80, unique=True, validators=[not_reserved_slug])
     name = models.CharField(max_length=120)
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="actors")
@@ -82,18 +83,12 @@ class Actor(Tracked):
     )
 
     history = history()
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["tracker.party"]
 
     def get_absolute_url(self):
         return reverse("actor_detail", args=[self.slug])
@@ -106,27 +101,18 @@ class Actor(Tracked):
         return ""
 
 
-class UidQuerySet(models.QuerySet):
-    def get_by_natural_key(self, uid):
-        return self.get(uid=uid)
-
-
-class ActorRole(Tracked):
+class ActorRole(UidTracked):
     """A post an actor held, from when to when, for whom: Yermak headed the
     presidential office until he resigned on 28 November 2025."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     started_on = models.DateField(null=True, blank=True, help_text="Blank when not known.")
     ended_on = models.DateField(null=True, blank=True, help_text="Blank while in post.")
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["actor", "-started_on", "title"]
@@ -141,11 +127,6 @@ class ActorRole(Tracked):
 
     def __str__(self):
         return f"{self.actor}: {self.title}"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.actor", "tracker.party", "tracker.source"]
 
     def get_absolute_url(self):
         return self.actor.get_absolute_url()

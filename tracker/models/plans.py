@@ -2,8 +2,6 @@
 what each point says in which language, how points descend from each other
 across versions, and the dated status of each point."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -12,17 +10,20 @@ from django.urls import reverse
 from .base import (
     Certainty,
     PlanItemQuerySet,
-    Precision,
-    SlugQuerySet,
+    SlugTracked,
     Tracked,
+    UidQuerySet,
+    UidTracked,
+    certainty_field,
     history,
     language_field,
     not_reserved_slug,
+    optional_key,
+    precision_field,
 )
-from .parties import UidQuerySet
 
 
-class Plan(Tracked):
+class Plan(SlugTracked):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         LEAKED = "leaked", "Leaked"
@@ -38,11 +39,9 @@ class Plan(Tracked):
     presented_on = models.DateField(null=True, blank=True)
     date_note = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    derived_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derivatives"
-    )
+    derived_from = optional_key("self", models.SET_NULL, related_name="derivatives")
     description = models.TextField(blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
     all_points_known = models.BooleanField(
         "all points listed",
         default=True,
@@ -51,16 +50,12 @@ class Plan(Tracked):
     )
 
     history = history()
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["presented_on", "title"]
 
     def __str__(self):
         return self.short_title
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.slug])
@@ -95,7 +90,7 @@ class Plan(Tracked):
         return new
 
 
-class PlanAuthor(Tracked):
+class PlanAuthor(UidTracked):
     """Who proposed or drafted a plan, as reported, with how sure that is.
 
     A list, because authorship is often contested: the 28-point draft is
@@ -107,31 +102,15 @@ class PlanAuthor(Tracked):
         AUTHOR = "author", "Drafted it"
         CONTRIBUTOR = "contributor", "Contributed to it"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="authors")
-    party = models.ForeignKey(
-        "tracker.Party",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="authorships",
-    )
-    actor = models.ForeignKey(
-        "tracker.Actor",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="authorships",
-    )
+    party = optional_key("tracker.Party", models.PROTECT, related_name="authorships")
+    actor = optional_key("tracker.Actor", models.PROTECT, related_name="authorships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROPOSER)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    certainty = certainty_field(Certainty.MEDIUM)
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "role", "pk"]
@@ -146,11 +125,6 @@ class PlanAuthor(Tracked):
         who = self.actor or self.party
         return f"{who} · {self.get_role_display().lower()} {self.plan}"
 
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.plan", "tracker.party", "tracker.actor", "tracker.source"]
-
     def get_absolute_url(self):
         return self.plan.get_absolute_url()
 
@@ -164,7 +138,7 @@ class Component(Tracked):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    certainty = certainty_field(Certainty.HIGH)
 
     history = history()
     objects = PlanItemQuerySet.as_manager()
@@ -198,7 +172,7 @@ class Component(Tracked):
         return f"{url}#component-{self.number}"
 
 
-class Topic(Tracked):
+class Topic(SlugTracked):
     """A controlled list of subjects, each mapped to the PA-X category it follows."""
 
     slug = models.SlugField(max_length=40, unique=True)
@@ -209,16 +183,12 @@ class Topic(Tracked):
     description = models.TextField(blank=True)
 
     history = history()
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("search") + f"?topic={self.slug}"
@@ -257,10 +227,8 @@ class Point(Tracked):
         default=Status.OPEN,
         help_text="Where it stands now; its dated, sourced steps are its status history.",
     )
-    component = models.ForeignKey(
-        Component, on_delete=models.SET_NULL, null=True, blank=True, related_name="points"
-    )
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.HIGH)
+    component = optional_key(Component, models.SET_NULL, related_name="points")
+    certainty = certainty_field(Certainty.HIGH)
     notes = models.TextField(blank=True)
 
     history = history(m2m_fields=[topics])
@@ -335,7 +303,7 @@ class Provision(Tracked):
         return f"{self.point.get_absolute_url()}#provision-{self.number}"
 
 
-class PointText(Tracked):
+class PointText(UidTracked):
     """What a point says in one language, verbatim, and how we know it."""
 
     class Standing(models.TextChoices):
@@ -343,7 +311,6 @@ class PointText(Tracked):
         LEAKED = "leaked", "Leaked text"
         REPORTED = "reported", "Reported wording"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="texts")
     language = language_field()
     text = models.TextField(help_text="Verbatim, as the source gives it.")
@@ -354,18 +321,12 @@ class PointText(Tracked):
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="+")
 
     history = history()
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "language", "pk"]
 
     def __str__(self):
         return f"{self.point} [{self.language}, {self.get_standing_display().lower()}]"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.source"]
 
     def get_absolute_url(self):
         return self.point.get_absolute_url()
@@ -376,7 +337,7 @@ class PointLinkQuerySet(UidQuerySet):
         return self.select_related("earlier__plan", "later__plan", "plan", "source")
 
 
-class PointLink(Tracked):
+class PointLink(UidTracked):
     """How a point of one plan version lives on in a later one.
 
     Many to many: Geneva's point 4 merges U.S. points 3, 4, 7 and 8, and a U.S.
@@ -393,11 +354,8 @@ class PointLink(Tracked):
 
     WITHOUT_LATER = (Kind.MOVED, Kind.DROPPED)
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     earlier = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="later_links")
-    later = models.ForeignKey(
-        Point, on_delete=models.CASCADE, null=True, blank=True, related_name="earlier_links"
-    )
+    later = optional_key(Point, models.CASCADE, related_name="earlier_links")
     plan = models.ForeignKey(
         Plan,
         on_delete=models.CASCADE,
@@ -405,11 +363,9 @@ class PointLink(Tracked):
         help_text="The later version of the plan.",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    source = models.ForeignKey(
-        "tracker.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source = optional_key("tracker.Source", models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history()
     objects = PointLinkQuerySet.as_manager()
@@ -432,11 +388,6 @@ class PointLink(Tracked):
             return f"{self.earlier} → {self.get_kind_display().lower()} → {self.later}"
         return f"{self.earlier} → {self.get_kind_display().lower()} in {self.plan}"
 
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.plan", "tracker.source"]
-
     def get_absolute_url(self):
         return self.earlier.get_absolute_url()
 
@@ -455,7 +406,7 @@ class PointLink(Tracked):
             raise ValidationError(errors)
 
 
-class PointStatus(Tracked):
+class PointStatus(UidTracked):
     """One dated, sourced step in a point's standing in a plan."""
 
     class Status(models.TextChoices):
@@ -468,20 +419,18 @@ class PointStatus(Tracked):
         REMOVED = "removed", "Removed"
         MOVED = "moved", "Moved to another track"
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="statuses")
     status = models.CharField(max_length=12, choices=Status.choices)
     on = models.DateField("date")
-    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    precision = precision_field()
     agreed_by = models.ManyToManyField(
         "tracker.Party", blank=True, related_name="+", help_text="Who agreed, when it is agreed."
     )
     source = models.ForeignKey("tracker.Source", on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
-    certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.MEDIUM)
+    certainty = certainty_field(Certainty.MEDIUM)
 
     history = history(m2m_fields=[agreed_by])
-    objects = UidQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "-on", "-pk"]
@@ -489,11 +438,6 @@ class PointStatus(Tracked):
 
     def __str__(self):
         return f"{self.point}: {self.get_status_display().lower()} ({self.on:%d %b %Y})"
-
-    def natural_key(self):
-        return (str(self.uid),)
-
-    natural_key.dependencies = ["tracker.point", "tracker.party", "tracker.source"]
 
     def get_absolute_url(self):
         return f"{self.point.get_absolute_url()}#status-history"

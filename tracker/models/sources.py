@@ -3,10 +3,10 @@
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugQuerySet, Tracked, history, language_field
+from .base import SlugTracked, history, language_field
 
 
-class Source(Tracked):
+class Source(SlugTracked):
     class Kind(models.TextChoices):
         NEWS = "news", "News report"
         OFFICIAL = "official", "Official statement"
@@ -59,16 +59,12 @@ class Source(Tracked):
     notes = models.TextField(blank=True)
 
     history = history(m2m_fields=[cites])
-    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
 
     def __str__(self):
         return self.title
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("source_detail", args=[self.pk])

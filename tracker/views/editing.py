@@ -22,6 +22,8 @@ from ..form_pages import (
     get_point,
     next_url,
     object_context,
+    page_of,
+    record_pages,
     respond,
     save_page,
 )
@@ -42,27 +44,7 @@ from ..models import Actor, Component, Event, Party, Plan, Source
 # Parties and actors ------------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_party")
-def party_create(request):
-    form = PartyForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("party"))
-
-
-@GET_POST
-@can("tracker.change_party")
-def party_edit(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    form = PartyForm(bound(request), instance=party)
-    context = object_context("party", party, party.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_party")
-def party_delete(request, slug):
-    party = get_object_or_404(Party, slug=slug)
-    return delete_page(request, party, reverse("overview"), party.get_absolute_url())
+party_create, party_edit, party_delete = record_pages(Party, PartyForm)
 
 
 @GET_POST
@@ -71,9 +53,7 @@ def actor_create(request, slug):
     party = get_object_or_404(Party, slug=slug)
     form = ActorForm(bound(request), initial={"party": party})
     context = object_context("actor", cancel_url=party.get_absolute_url())
-    return save_page(
-        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
-    )
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("party"))
 
 
 @GET_POST
@@ -82,9 +62,7 @@ def actor_edit(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("party"), slug=slug)
     form = ActorForm(bound(request), instance=actor)
     context = object_context("actor", actor, actor.party.get_absolute_url())
-    return save_page(
-        request, form, OBJECT_FORM, context, success=lambda a: a.party.get_absolute_url()
-    )
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("party"))
 
 
 @GET_POST
@@ -98,38 +76,14 @@ def actor_delete(request, slug):
 # Sources and events ------------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_source")
-def source_create(request):
-    form = SourceForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("source"))
-
-
-@GET_POST
-@can("tracker.change_source")
-def source_edit(request, pk):
-    source = get_object_or_404(Source, pk=pk)
-    form = SourceForm(bound(request), instance=source)
-    context = object_context("source", source, source.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_source")
-def source_delete(request, pk):
-    source = get_object_or_404(Source, pk=pk)
-    return delete_page(request, source, reverse("overview"), source.get_absolute_url())
-
-
-def event_success(event):
-    return event.source.get_absolute_url()
+source_create, source_edit, source_delete = record_pages(Source, SourceForm)
 
 
 @GET_POST
 @can("tracker.add_event")
 def event_create(request):
     form = EventForm(bound(request), initial={"parties": request.GET.getlist("party")})
-    return save_page(request, form, OBJECT_FORM, object_context("event"), success=event_success)
+    return save_page(request, form, OBJECT_FORM, object_context("event"), success=page_of("source"))
 
 
 @GET_POST
@@ -138,7 +92,7 @@ def event_edit(request, slug):
     event = get_object_or_404(Event.objects.select_related("source"), slug=slug)
     form = EventForm(bound(request), instance=event)
     context = object_context("event", event, event.source.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context, success=event_success)
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("source"))
 
 
 @GET_POST
@@ -152,27 +106,7 @@ def event_delete(request, slug):
 # Plans and components ----------------------------------------------------------
 
 
-@GET_POST
-@can("tracker.add_plan")
-def plan_create(request):
-    form = PlanForm(bound(request))
-    return save_page(request, form, OBJECT_FORM, object_context("plan"))
-
-
-@GET_POST
-@can("tracker.change_plan")
-def plan_edit(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    form = PlanForm(bound(request), instance=plan)
-    context = object_context("plan", plan, plan.get_absolute_url())
-    return save_page(request, form, OBJECT_FORM, context)
-
-
-@GET_POST
-@can("tracker.delete_plan")
-def plan_delete(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
-    return delete_page(request, plan, reverse("overview"), plan.get_absolute_url())
+plan_create, plan_edit, plan_delete = record_pages(Plan, PlanForm)
 
 
 @GET_POST
@@ -194,33 +128,35 @@ def plan_new_version(request, slug):
     return redirect(new)
 
 
+def get_component(slug, number):
+    return get_object_or_404(
+        Component.objects.select_related("plan"), plan__slug=slug, number=number
+    )
+
+
 @GET_POST
 @can("tracker.add_component")
 def component_create(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = ComponentForm(bound(request), plan=plan)
     context = object_context("component", cancel_url=plan.get_absolute_url(), plan=plan)
-    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("plan"))
 
 
 @GET_POST
 @can("tracker.change_component")
 def component_edit(request, slug, number):
-    component = get_object_or_404(
-        Component.objects.select_related("plan"), plan__slug=slug, number=number
-    )
+    component = get_component(slug, number)
     plan = component.plan
     form = ComponentForm(bound(request), instance=component, plan=plan)
     context = object_context("component", component, plan.get_absolute_url(), plan=plan)
-    return save_page(request, form, OBJECT_FORM, context, success=lambda c: plan.get_absolute_url())
+    return save_page(request, form, OBJECT_FORM, context, success=page_of("plan"))
 
 
 @GET_POST
 @can("tracker.delete_component")
 def component_delete(request, slug, number):
-    component = get_object_or_404(
-        Component.objects.select_related("plan"), plan__slug=slug, number=number
-    )
+    component = get_component(slug, number)
     back = component.plan.get_absolute_url()
     return delete_page(request, component, back, back)
 

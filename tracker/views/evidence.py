@@ -129,8 +129,11 @@ def statement_delete(request, uid):
 POSITION_FORM = "tracker/position_form.html"
 
 
-def position_added(request, form, context):
-    """Save a new position: a redirect, or for htmx the new position in place of the form."""
+def new_position_page(request, form, context):
+    """The form for a new position; posted, saved: a redirect, or for htmx the new
+    position in place of the form."""
+    if request.method != "POST":
+        return respond(request, POSITION_FORM, {**context, "form": form})
     context = {**context, "form": form, "next": next_url(request, "")}
     if not form.is_valid():
         return respond(request, POSITION_FORM, context, status=422)
@@ -147,9 +150,7 @@ def position_create_for_point(request, slug, number):
     point = get_point(slug, number)
     form = PositionForm(bound(request), point=point)
     context = {"point": point, "cancel_url": point.get_absolute_url()}
-    if request.method != "POST":
-        return respond(request, POSITION_FORM, {**context, "form": form})
-    return position_added(request, form, context)
+    return new_position_page(request, form, context)
 
 
 @GET_POST
@@ -158,9 +159,7 @@ def position_create_for_party(request, slug):
     party = get_object_or_404(Party, slug=slug)
     form = PositionForm(bound(request), party=party)
     context = {"party": party, "cancel_url": party.get_absolute_url(), "show_subject": True}
-    if request.method != "POST":
-        return respond(request, POSITION_FORM, {**context, "form": form})
-    return position_added(request, form, context)
+    return new_position_page(request, form, context)
 
 
 @GET_POST

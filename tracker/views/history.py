@@ -136,33 +136,26 @@ def object_history(request, model, pk):
 
 @require_safe
 @can("tracker.view_change")
-def plan_history(request, slug):
-    return render_history(request, Plan, get_object_or_404(Plan, slug=slug).pk)
-
-
-@require_safe
-@can("tracker.view_change")
 def point_history(request, slug, number):
     point = get_object_or_404(Point, plan__slug=slug, number=number)
     return render_history(request, Point, point.pk)
 
 
-@require_safe
-@can("tracker.view_change")
-def party_history(request, slug):
-    return render_history(request, Party, get_object_or_404(Party, slug=slug).pk)
+def history_view(model):
+    """The history page of a ``model`` record found by what its URL names (slug, pk or uid)."""
+
+    @require_safe
+    @can("tracker.view_change")
+    def view(request, **key):
+        return render_history(request, model, get_object_or_404(model, **key).pk)
+
+    return view
 
 
-@require_safe
-@can("tracker.view_change")
-def source_history(request, pk):
-    return render_history(request, Source, get_object_or_404(Source, pk=pk).pk)
-
-
-@require_safe
-@can("tracker.view_change")
-def position_history(request, uid):
-    return render_history(request, Position, get_object_or_404(Position, uid=uid).pk)
+plan_history = history_view(Plan)
+party_history = history_view(Party)
+source_history = history_view(Source)
+position_history = history_view(Position)
 
 
 @require_POST

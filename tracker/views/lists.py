@@ -15,40 +15,24 @@ from ..lists import (
 )
 
 
-def list_page(request, form_class, template):
-    """One page of the rows the query string asks for; 400 with the errors if it is bad."""
-    form = form_class(request.GET)
-    if not form.is_valid():
-        return render(request, template, {"form": form, "page": None}, status=400)
-    page = Paginator(form.rows(), PER_PAGE).get_page(form.cleaned_data["page"])
-    return render(request, template, {"form": form, "page": page})
+def list_view(form_class, template):
+    """A list page: one page of the rows the query string asks for; 400 with the
+    errors if it is bad."""
+
+    @require_safe
+    def view(request):
+        form = form_class(request.GET)
+        if not form.is_valid():
+            return render(request, template, {"form": form, "page": None}, status=400)
+        page = Paginator(form.rows(), PER_PAGE).get_page(form.cleaned_data["page"])
+        return render(request, template, {"form": form, "page": page})
+
+    return view
 
 
-@require_safe
-def plan_list(request):
-    return list_page(request, PlanListForm, "tracker/plan_list.html")
-
-
-@require_safe
-def party_list(request):
-    return list_page(request, PartyListForm, "tracker/party_list.html")
-
-
-@require_safe
-def actor_list(request):
-    return list_page(request, ActorListForm, "tracker/actor_list.html")
-
-
-@require_safe
-def source_list(request):
-    return list_page(request, SourceListForm, "tracker/source_list.html")
-
-
-@require_safe
-def event_list(request):
-    return list_page(request, EventListForm, "tracker/event_list.html")
-
-
-@require_safe
-def statement_list(request):
-    return list_page(request, StatementListForm, "tracker/statement_list.html")
+plan_list = list_view(PlanListForm, "tracker/plan_list.html")
+party_list = list_view(PartyListForm, "tracker/party_list.html")
+actor_list = list_view(ActorListForm, "tracker/actor_list.html")
+source_list = list_view(SourceListForm, "tracker/source_list.html")
+event_list = list_view(EventListForm, "tracker/event_list.html")
+statement_list = list_view(StatementListForm, "tracker/statement_list.html")

@@ -1,7 +1,6 @@
 """The stance matrix: parties as columns, points as rows, latest stance per cell."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -12,7 +11,7 @@ from ..access import can
 from ..editing import save_coding
 from ..filters import AsOfForm, MatrixFilterForm, negotiation_day, requested_plan
 from ..forms import PositionForm
-from ..models import Party, Point, Stance
+from ..models import Party, Point
 from ..stances import StanceTable, default_plan
 
 
@@ -34,12 +33,9 @@ def matrix(request):
         return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"), on=on)
 
     filter_key = form.data.urlencode() if filters else ""
-    window = stances.row_window(request)
-    drawn = stances.rendered(request, "matrix", table, plan.pk, filter_key, window=window)
-    if window.fragment:
-        return HttpResponse(drawn)
-    context = {"plan": plan, "form": form, "table": drawn, "on": on, "stance_choices": Stance}
-    return render(request, "tracker/matrix.html", context)
+    context = {"plan": plan, "form": form, "on": on}
+    template = "tracker/matrix.html"
+    return stances.table_page(request, template, context, "matrix", table, plan.pk, filter_key)
 
 
 def matrix_as_of(request, plan_slug):
@@ -50,19 +46,13 @@ def matrix_as_of(request, plan_slug):
     except history.BadMoment as error:
         context = {"error": str(error), "plan_param": plan_slug, "current_url": request.path}
         return render(request, "tracker/asof_error.html", context, status=400)
-    window = stances.row_window(request)
-    table = stances.rendered(
-        request,
-        "matrix",
-        lambda: StanceTable.as_of(plan, moment, all_parties=True),
-        plan.pk,
-        moment,
-        window=window,
-    )
-    if window.fragment:
-        return HttpResponse(table)
-    context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
-    return render(request, "tracker/asof_matrix.html", context)
+
+    def table():
+        return StanceTable.as_of(plan, moment, all_parties=True)
+
+    context = {"plan": plan, "as_of": moment}
+    template = "tracker/asof_matrix.html"
+    return stances.table_page(request, template, context, "matrix", table, plan.pk, moment)
 
 
 def cell_context(point, party, form):

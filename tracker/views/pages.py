@@ -96,14 +96,13 @@ def plan_as_of(request, slug):
             raise Http404("No such plan.") from error
         context = {"error": str(error), "current_url": reverse("plan_detail", args=[slug])}
         return render(request, "tracker/asof_error.html", context, status=400)
-    window = stances.row_window(request)
-    table = stances.rendered(
-        request, "plan", lambda: StanceTable.as_of(plan, moment), plan.pk, moment, window=window
-    )
-    if window.fragment:
-        return HttpResponse(table)
-    context = {"plan": plan, "as_of": moment, "table": table, "stance_choices": Stance}
-    return render(request, "tracker/asof_plan.html", context)
+
+    def table():
+        return StanceTable.as_of(plan, moment)
+
+    context = {"plan": plan, "as_of": moment}
+    template = "tracker/asof_plan.html"
+    return stances.table_page(request, template, context, "plan", table, plan.pk, moment)
 
 
 def authors_shown():
