@@ -69,6 +69,9 @@ class Change(models.Model):
             ),
         ]
         indexes = [
+            # The newest first: /changes/, and what is new since a moment (the
+            # navigation's count of what is new in what a user follows).
+            models.Index(fields=["-changed_at", "-id"], name="tracker_change_latest"),
             models.Index(
                 fields=["model", "object_id", "-changed_at"], name="tracker_change_object"
             ),
