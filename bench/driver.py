@@ -289,7 +289,10 @@ class Bench:
     # Steps ---------------------------------------------------------------
 
     def time_in_chromium(self, db, dataset, base, site):
-        from . import browser
+        if __package__:
+            from . import browser
+        else:  # run as a script (bench/run): bench/ is first on sys.path
+            import browser
 
         pages = [(r["name"], r["path"]) for r in site["rows"] if r["name"] in BROWSER_PAGES]
         pages = [(name, path) for name, path in pages if path]
@@ -610,7 +613,11 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--datasets", default="small,large")
+    parser.add_argument(
+        "--datasets",
+        default="small,large",
+        help="small (the seed), large (300 points × 50 parties), wide (600 × 50)",
+    )
     parser.add_argument("--fixtures", default="postgres", help="databases to time fixtures on")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="keep the databases and temp dir")

@@ -26,7 +26,7 @@ import datetime
 import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -144,6 +144,8 @@ LARGE = Sizes(
     history=100_000,
     busy_point_revisions=5_000,
 )
+# The same record at twice the points per plan: tables of 600 rows × 50 parties.
+WIDE = replace(LARGE, points_per_plan=600)
 TINY = Sizes(
     parties=6,
     actors=12,

@@ -31,7 +31,7 @@ def load(dataset):
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.generate import LARGE, TINY, generate
+    from bench.generate import LARGE, TINY, WIDE, generate
     from tracker.models import ChangeMarker
 
     # Each dataset's database is a copy of one migrated template: its own epoch,
@@ -41,6 +41,8 @@ def load(dataset):
     seed_fixture = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
     if dataset == "large":
         info = generate(SEED, LARGE)
+    elif dataset == "wide":
+        info = generate(SEED, WIDE)
     elif seed_fixture.exists():
         call_command("loaddata", "seed", verbosity=0)
         info = {"fixture": "seed"}
