@@ -9,6 +9,7 @@ a number of days) falls back to the default; never a 500.
 """
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
@@ -21,7 +22,7 @@ from . import validators
 from .analysis.brief import DEFAULT_DAYS
 from .analysis.provenance import PROVENANCE_LISTS
 from .analysis.search import SEARCH_KINDS
-from .analysis.timeline import DEFAULT_ZOOM, ZOOMS
+from .analysis.timeline import DEFAULT_ZOOM, KIND_ORDER, ZOOMS, Place
 from .history import TRACKED, BadMoment
 from .models import Change, Party, Plan, Point, Stance, Topic
 
@@ -336,17 +337,46 @@ class DateRangeForm(QueryForm):
         return in_order(super().clean(), "start", "end", "The start date is after the end date.")
 
 
+class TimelinePlace(RawChecked, forms.Field):
+    """Where a timeline page starts: a day (``2025-11-23``), or a day and one of its
+    entries (``2025-11-23.statement.412``), as the page's own links write it."""
+
+    default_error_messages = {
+        "invalid": "Give a day (2025-11-23), or follow the timeline's own links.",
+    }
+    kinds = "|".join(KIND_ORDER)
+    pattern = re.compile(
+        rf"(?P<day>\d{{4}}-\d{{2}}-\d{{2}})(?:\.(?P<kind>{kinds})\.(?P<pk>[1-9]\d{{0,17}}))?"
+    )
+
+    def __init__(self, *, before, **kwargs):
+        self.before = before
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = self.pattern.fullmatch(str(value))
+        if not found:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        day = Day().clean(found["day"])
+        if not found["kind"]:
+            return Place.edge(day, self.before)
+        return Place(day, found["kind"], int(found["pk"]))
+
+
 class TimelineForm(DateRangeForm):
-    """The timeline's filters, zoom, and the page: ``?before=DAY`` the window of days
-    before that day, ``?after=DAY`` the window after it (the "Earlier" and "Later" links)."""
+    """The timeline's filters, zoom, and the page: ``?before=PLACE`` the entries after
+    that place in the newest-first order, ``?after=PLACE`` those before it (the
+    "Earlier" and "Later" links); a place is a day or an entry of a day."""
 
     zoom = Choice(
         choices=[(key, label) for key, (label, _) in ZOOMS.items()],
         required=False,
         widget=forms.HiddenInput,
     )
-    before = Day(required=False, widget=forms.HiddenInput)
-    after = Day(required=False, widget=forms.HiddenInput)
+    before = TimelinePlace(before=True)
+    after = TimelinePlace(before=False)
 
     def clean(self):
         data = super().clean()
@@ -358,6 +388,10 @@ class TimelineForm(DateRangeForm):
         """What ``timeline.window`` reads: the filters, the page and the zoom."""
         keys = ("party", "topic", "start", "end", "before", "after")
         return {**{key: self.cleaned_data[key] for key in keys}, "zoom": self.zoom_days()}
+
+    def is_paged(self):
+        """Whether this is a page other than the latest."""
+        return bool(self.cleaned_data["before"] or self.cleaned_data["after"])
 
     def zoom_days(self):
         """Days to zoom to, or None for all: explicit dates take precedence."""

@@ -28,6 +28,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -94,6 +95,30 @@ def marker_row(request):
 def marker_for(request):
     """``Change.marker()`` for this request: the key of its cached tables."""
     return str(marker_row(request))
+
+
+# Drawn fragments are kept this long at most; any recorded write retires them sooner.
+FRAGMENT_TIMEOUT = 3600
+
+
+def fragment_key(name, marker, *key):
+    """The cache key of a drawn fragment: its name, the change marker and ``key``."""
+    parts = ":".join([name, str(marker), *(str(part) for part in key)])
+    return f"{name}:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
+def kept(request, name, draw, *key):
+    """What ``draw()`` returns, kept in the shared "fragments" cache until the next
+    recorded write (which moves the change marker, read once per request and shared
+    with the ETag). ``key`` names whatever else the drawing depends on: the
+    parameters, the reader's permissions."""
+    fragments = caches["fragments"]
+    cache_key = fragment_key(name, marker_for(request), *key)
+    drawn = fragments.get(cache_key)
+    if drawn is None:
+        drawn = draw()
+        fragments.set(cache_key, drawn, FRAGMENT_TIMEOUT)
+    return drawn
 
 
 def user_key(request):

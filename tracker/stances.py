@@ -10,10 +10,8 @@ drawn by one renderer (``cell_html``), tables by one template
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.http import HttpResponse
@@ -23,11 +21,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Component, Party, Plan, Point, Position, Stance
-from .revalidation import marker_for
+from .revalidation import fragment_key, kept
 
 LABELS = dict(Stance.choices)
 NO_POSITION = "no stated position"
-TABLE_TIMEOUT = 3600
 # About a screenful and a half: the rows a page sends at once; the rest
 # come in ranges of the same size as they scroll into view.
 ROWS_AT_ONCE = 60
@@ -351,8 +348,7 @@ def cell_swap(point, party):
 
 def table_key(layout, marker, *key):
     """The cache key of a drawn table: its layout, the change marker and ``key``."""
-    parts = ":".join([layout, str(marker), *(str(part) for part in key)])
-    return "stances:" + hashlib.sha256(parts.encode()).hexdigest()
+    return fragment_key("stances", marker, layout, *key)
 
 
 def rendered(request, layout, table, *key, window=None):
@@ -364,17 +360,13 @@ def rendered(request, layout, table, *key, window=None):
     ``window`` the rows drawn (the first screenful by default), and the
     request's other parameters go into the key too, since the links to
     the next rows carry them.
-    Every recorded write changes the change marker (read once per request,
-    shared with the ETag), which retires them all.
     """
     window = window or Window()
     query = request.GET.copy()
     for name in ("rows", "page"):
         query.pop(name, None)
-    fragments = caches["fragments"]
-    cache_key = table_key(layout, marker_for(request), *key, str(window), query.urlencode())
-    html = fragments.get(cache_key)
-    if html is None:
+
+    def draw():
         drawn = table()
         drawn.window = window
         context = {"layout": layout, "table": drawn, "fragment": window.fragment}
@@ -390,8 +382,9 @@ def rendered(request, layout, table, *key, window=None):
             query["page"] = "1"
             context["first_page_url"] = f"{request.path}?{query.urlencode()}"
         context["total"] = len(drawn.points)
-        html = render_to_string("tracker/_stance_table.html", context, request=request)
-        fragments.set(cache_key, html, TABLE_TIMEOUT)
+        return render_to_string("tracker/_stance_table.html", context, request=request)
+
+    html = kept(request, "stances", draw, layout, *key, str(window), query.urlencode())
     # Drawn by our own template, which escapes what it shows.
     return mark_safe(html)  # noqa: S308
 

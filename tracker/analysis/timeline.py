@@ -8,9 +8,9 @@ Never the record's own time: when a record was typed in or loaded is not news
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from ..models import (
     Event,
@@ -29,6 +29,11 @@ class TimelineEntry:
     date: datetime.date
     kind: str  # "event", "status" or "statement"
     item: object
+
+    @property
+    def place(self):
+        """Where the entry stands in the newest-first order, as the page links write it."""
+        return f"{self.date.isoformat()}.{self.kind}.{self.item.pk:d}"
 
 
 def statements_with_codings():
@@ -81,16 +86,6 @@ def kinds_filtered(party=None, topic=None, start=None, end=None):
     return kinds
 
 
-def entries_of(kinds):
-    """TimelineEntry rows of every kind, in date order (a day's events, then steps, then
-    statements)."""
-    entries = []
-    for kind, (queryset, field) in kinds.items():
-        entries += [TimelineEntry(getattr(item, field), kind, item) for item in queryset]
-    entries.sort(key=lambda entry: (entry.date, KIND_ORDER[entry.kind]))
-    return entries
-
-
 def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT):
     """Events, statements and status steps merged in date order, and where the list was cut.
 
@@ -120,109 +115,144 @@ def timeline(party=None, topic=None, start=None, end=None, limit=TIMELINE_LIMIT)
     return entries, since
 
 
-# The timeline page, a window of days at a time: as many whole days, newest first, as hold
-# at most this many entries (a single day with more is shown whole: a day is never split).
-# As many as the stance tables send at once (stances.ROWS_AT_ONCE), several screens here.
+# The timeline page: this many entries at a time, newest first. A busy day runs over
+# several pages; the links carry the place where a page stopped (``Place``).
 TIMELINE_PAGE = 60
 
 
 @dataclass(frozen=True)
-class Window:
-    """The days a timeline page shows, ``first`` to ``last``, and whether there are
-    entries (under the same filters) before and after them."""
+class Place:
+    """A place in the timeline's newest-first order, which a page starts after
+    (``?before=``) or ends before (``?after=``).
 
-    first: datetime.date | None
-    last: datetime.date | None
-    earlier: bool
-    later: bool
-    count: int = 0
-
-
-def day_counts(kinds, before=None, after=None, limit=TIMELINE_PAGE):
-    """day → entries that day, over the ``limit + 1`` days with entries of each kind
-    nearest the cursor: the latest before ``before`` (or of all), or with ``after`` the
-    earliest after it. One query per kind, whatever the size of the record.
-
-    Per kind, the days read are all the days with entries between the cursor and the
-    last day read, so a run of days that holds at most ``limit`` entries is counted
-    exactly; a kind with ``limit + 1`` days read has entries beyond any such run.
+    That order is: days newest first; within a day its events, then its
+    status steps, then its statements; within a kind the newest record
+    first. A place is a day and an entry of that day (``2025-11-23.statement.412``),
+    or a day alone (``2025-11-23``): before all of that day, or after all of it.
     """
-    counts, reached = Counter(), {}
-    for kind, (queryset, field) in kinds.items():
-        days = queryset.order_by().select_related(None).prefetch_related(None)
-        days = days.values_list(field)
-        if before:
-            days = days.filter(**{f"{field}__lt": before})
-        if after:
-            days = days.filter(**{f"{field}__gt": after})
-        days = days.annotate(n=Count("pk", distinct=True))
-        days = days.order_by(field if after else f"-{field}")[: limit + 1]
-        rows = list(days)
-        counts.update(dict(rows))
-        if len(rows) > limit:
-            reached[kind] = rows[-1][0]
-    return counts, reached
+
+    day: datetime.date
+    kind: str = ""
+    pk: int = 0
+
+    @classmethod
+    def edge(cls, day, before):
+        """The place past the whole of ``day``: its end (paging back), its start (forward)."""
+        return cls(day, "" if before else "-", 0)
+
+    @classmethod
+    def of(cls, entry):
+        return cls(entry.date, entry.kind, entry.item.pk)
+
+    @property
+    def rank(self):
+        if self.kind in KIND_ORDER:
+            return KIND_ORDER[self.kind]
+        return -1 if self.kind == "-" else len(KIND_ORDER)
+
+    @property
+    def key(self):
+        return (-self.day.toordinal(), self.rank, -self.pk)
+
+    def __str__(self):
+        return self.param
+
+    @property
+    def param(self):
+        """As ``?before=`` and ``?after=`` write it."""
+        if self.kind in KIND_ORDER:
+            return f"{self.day.isoformat()}.{self.kind}.{self.pk:d}"
+        return self.day.isoformat()
 
 
-def window_of(counts, reached, before=None, after=None, limit=TIMELINE_PAGE):
-    """The Window of whole days, from the cursor onwards (back in time, or with ``after``
-    forward), that holds at most ``limit`` entries (at least one day)."""
-    days = sorted(counts, reverse=not after)
-    taken, total = [], 0
-    for day in days:
-        if taken and total + counts[day] > limit:
-            break
-        taken.append(day)
-        total += counts[day]
-    if not taken:
-        return Window(None, None, earlier=bool(after), later=bool(before))
-    beyond = len(taken) < len(days) or bool(reached)
-    first, last = min(taken), max(taken)
-    if after:
-        return Window(first, last, earlier=True, later=beyond, count=total)
-    return Window(first, last, earlier=beyond, later=bool(before), count=total)
+def order_key(entry):
+    """An entry's place in the newest-first order (see ``Place``), as a sortable tuple."""
+    return (-entry.date.toordinal(), KIND_ORDER[entry.kind], -entry.item.pk)
+
+
+def past(queryset, field, kind, place, forward=False):
+    """The entries of ``queryset`` (of ``kind``, dated by ``field``) after ``place`` in
+    the newest-first order, nearest first; with ``forward``, those before it."""
+    rank, day = KIND_ORDER[kind], place.day
+    same_day = Q(**{field: day})
+    if not forward:
+        if rank < place.rank:
+            later = Q(**{f"{field}__lt": day})
+        elif rank == place.rank:
+            later = Q(**{f"{field}__lt": day}) | same_day & Q(pk__lt=place.pk)
+        else:
+            later = Q(**{f"{field}__lte": day})
+        return queryset.filter(later).order_by(f"-{field}", "-pk")
+    if rank > place.rank:
+        earlier = Q(**{f"{field}__gt": day})
+    elif rank == place.rank:
+        earlier = Q(**{f"{field}__gt": day}) | same_day & Q(pk__gt=place.pk)
+    else:
+        earlier = Q(**{f"{field}__gte": day})
+    return queryset.filter(earlier).order_by(field, "pk")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a timeline page shows: its entries' first and last days, how many, and
+    where the pages before and after it start (None when there is nothing there)."""
+
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    count: int = 0
+    earlier: Place | None = None
+    later: Place | None = None
 
 
 def window(
     party=None, topic=None, start=None, end=None, before=None, after=None, zoom=None, limit=None
 ):
-    """One page of the timeline: its Window, its entries in date order, and the zoom's
+    """One page of the timeline: its Window, its entries newest first, and the zoom's
     first day (None without a zoom).
 
-    ``before`` pages back (the days before that day), ``after`` forward (the
-    days after it); neither: the latest days. With ``zoom`` (a number of days)
-    the range starts that many days back from the latest entry under the
-    filters, whichever page is shown. Three queries to place the window (two
-    with a topic: no events), three more with a zoom and a cursor (the latest
-    day), then the entries of the window's days.
+    ``before`` (a Place) pages back, ``after`` forward; neither: the latest
+    entries. With ``zoom`` (a number of days) only the entries of that many days
+    back from the latest entry under the filters are shown, whichever page. One
+    query per kind of entry (and its prefetches), the nearest ``limit + 1`` of
+    each: the page is the nearest ``limit`` of them all. Three more with a zoom
+    and a place (for the latest day).
     """
     limit = limit or TIMELINE_PAGE
     kinds = kinds_filtered(party, topic, start, end)
-    zoom_start = None
-    if zoom is not None and (before or after):
+    place = after or before
+    floor = None
+    if zoom is not None and place:
         latest = latest_day(kinds)
-        if latest is not None:
-            zoom_start = days_back(latest, zoom - 1)
-    floor = max((day for day in (start, zoom_start) if day), default=None)
-    if after and floor and floor > datetime.date.min:  # nothing before the range is read
-        after = max(after, floor - datetime.timedelta(days=1))
-    counts, reached = day_counts(kinds, before, after, limit)
-    if zoom is not None and not (before or after) and counts:
-        zoom_start = days_back(max(counts), zoom - 1)
-    if zoom_start is not None:
-        # The same as bounding the queries: the days read are the nearest to the cursor.
-        counts = Counter({day: n for day, n in counts.items() if day >= zoom_start})
-        reached = {kind: day for kind, day in reached.items() if day >= zoom_start}
-    shown = window_of(counts, reached, before, after, limit)
-    if after and floor:
-        shown = replace(shown, earlier=after >= floor)
-    if shown.first is None:
-        return shown, [], zoom_start
-    in_window = {
-        kind: (queryset.filter(**{f"{field}__range": (shown.first, shown.last)}), field)
-        for kind, (queryset, field) in kinds.items()
-    }
-    return shown, entries_of(in_window), zoom_start
+        floor = days_back(latest, zoom - 1) if latest else None
+    read = []
+    for kind, (queryset, field) in kinds.items():
+        if floor:
+            queryset = queryset.filter(**{f"{field}__gte": floor})
+        if place:
+            queryset = past(queryset, field, kind, place, forward=bool(after))
+        else:
+            queryset = queryset.order_by(f"-{field}", "-pk")
+        read += [TimelineEntry(getattr(item, field), kind, item) for item in queryset[: limit + 1]]
+    read.sort(key=order_key, reverse=bool(after))
+    if zoom is not None and not place and read:
+        floor = days_back(read[0].date, zoom - 1)
+        read = [entry for entry in read if entry.date >= floor]
+    shown, beyond = read[:limit], len(read) > limit
+    if after:
+        shown.reverse()
+    if not shown:
+        return Window(), [], floor
+    newest, oldest = Place.of(shown[0]), Place.of(shown[-1])
+    if after:
+        # The place the reader came back from is on the page before (unless it was a
+        # day alone before the whole range).
+        earlier = oldest if after.kind or not floor or after.day >= floor else None
+        later = newest if beyond else None
+    else:
+        earlier = oldest if beyond else None
+        later = newest if before else None
+    page = Window(shown[-1].date, shown[0].date, len(shown), earlier, later)
+    return page, shown, floor
 
 
 def days_back(day, days):
@@ -242,12 +272,6 @@ def latest_day(kinds):
 # Zoom: the last N days that have entries (counted back from the latest entry), or all.
 ZOOMS = {"7": ("Last 7 days", 7), "30": ("Last 30 days", 30), "all": ("All", None)}
 DEFAULT_ZOOM = "30"
-
-
-def newest_first(entries):
-    """The page's list: the latest day first, each day's events, steps and statements in
-    that order (``entries`` are in date order)."""
-    return sorted(entries, key=lambda entry: (-entry.date.toordinal(), KIND_ORDER[entry.kind]))
 
 
 CHART_WIDTH = 760

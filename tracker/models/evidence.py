@@ -135,6 +135,8 @@ class Statement(UidTracked):
         ]
         indexes = [
             models.Index(fields=["party", "-said_on"], name="tracker_statement_party_date"),
+            # The timeline's order: newest day first, newest record first within it.
+            models.Index(fields=["-said_on", "-id"], name="tracker_statement_date"),
         ]
 
     def __str__(self):

@@ -2,8 +2,12 @@
 provenance and party briefs. All read-only; anonymous visitors may read."""
 
 import datetime
+from functools import partial
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .. import filters
@@ -14,6 +18,7 @@ from ..analysis import provenance as checks
 from ..analysis import search as searching
 from ..analysis import timeline as timelines
 from ..models import Party, Plan, Stance
+from ..revalidation import kept
 
 
 @require_safe
@@ -51,30 +56,44 @@ def plan_components(request, slug):
 
 @require_safe
 def timeline(request):
-    """A window of days at a time, the latest first; ``?before=`` / ``?after=`` page
-    back and forth, and htmx loads the earlier window into the page (``#window``)."""
+    """A page of entries at a time, the latest first; ``?before=`` / ``?after=`` page
+    back and forth, and htmx loads the earlier page into this one (``#window``).
+    The list and the chart are the same for every reader: drawn once per state of the
+    record and kept."""
     form = filters.TimelineForm(request.GET)
+    context = {"form": form, "zooms": timelines.ZOOMS, "window": timelines.Window()}
     if not form.is_valid():
-        context = {"form": form, "entries": [], "chart": None, "zooms": timelines.ZOOMS}
+        context["listing"] = render_to_string("tracker/timeline.html#window", context, request)
         return render(request, "tracker/timeline.html", context, status=400)
-    shown, entries, zoom_start = timelines.window(**form.window_filters())
-    days = form.zoom_days()
-    context = {
-        "form": form,
-        "entries": entries,
-        "listed": timelines.newest_first(entries),
-        "window": shown,
-        "chart": timelines.stance_chart(entries),
+    fragment = bool(request.htmx and not request.htmx.boosted)
+    draw = partial(draw_timeline, request, form, fragment)
+    drawn = kept(request, "timeline", draw, request.GET.urlencode(), fragment)
+    # Drawn by our own templates, which escape what they show.
+    listing, chart = mark_safe(drawn["listing"]), mark_safe(drawn["chart"])  # noqa: S308
+    if fragment:
+        return HttpResponse(listing)
+    days, zoom_start = form.zoom_days(), drawn["zoom_start"]
+    context |= {
+        "window": drawn["window"],
+        "listing": listing,
+        "chart": chart,
         "window_start": zoom_start,
         "window_end": zoom_start and zoom_start + datetime.timedelta(days=days - 1),
         "zoom": "" if days is None else form.cleaned_data["zoom"] or timelines.DEFAULT_ZOOM,
-        "zooms": timelines.ZOOMS,
-        "paged": bool(form.cleaned_data["before"] or form.cleaned_data["after"]),
+        "paged": form.is_paged(),
     }
-    if request.htmx and not request.htmx.boosted:
-        context["fragment"] = True
-        return render(request, "tracker/timeline.html#window", context)
     return render(request, "tracker/timeline.html", context)
+
+
+def draw_timeline(request, form, fragment):
+    """The timeline's list (``#window``) and chart for ``form``'s page, drawn."""
+    shown, entries, zoom_start = timelines.window(**form.window_filters())
+    context = {"form": form, "window": shown, "entries": entries, "fragment": fragment}
+    context["paged"] = form.is_paged()
+    listing = render_to_string("tracker/timeline.html#window", context, request=request)
+    chart = timelines.stance_chart(entries) if not fragment else None
+    chart = render_to_string("tracker/_timeline_chart.html", {"chart": chart}) if chart else ""
+    return {"window": shown, "zoom_start": zoom_start, "listing": listing, "chart": chart}
 
 
 @require_safe
