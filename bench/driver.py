@@ -648,10 +648,11 @@ def main():
     loads = [[x["db"], x["dataset"], x["load_seconds"]] for x in bench.loads]
     parts.append(markdown([["db", "dataset", "load (s)"], *loads]))
     if bench.browser:
-        head = ["request (Chromium)", "dataset", "db", "first screen ms", "DCL ms", "load ms"]
+        head = ["request (Chromium)", "dataset", "db", "first byte ms", "first screen ms"]
+        head += ["DCL ms", "load ms"]
         rows = [
             [b["request"], b["dataset"], b["db"]]
-            + [b.get(key, "-") for key in ("first_screen_ms", "dcl_ms", "load_ms")]
+            + [b.get(key, "-") for key in ("first_byte_ms", "first_screen_ms", "dcl_ms", "load_ms")]
             for b in bench.browser
         ]
         parts.append(markdown([head, *rows]))

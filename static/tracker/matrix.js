@@ -1,9 +1,12 @@
-// The stance matrix, enhanced: the chosen cell is marked, its panel is a bottom
-// sheet on narrow screens and takes focus, and arrow keys move between cells.
+// The stance matrix, enhanced: a cell opens its panel beside the table (fetched by
+// htmx), the chosen cell is marked, the panel is a bottom sheet on narrow screens and
+// takes focus, and arrow keys move between cells. One listener on the table serves
+// every cell, those appended as rows scroll into view included (boosting each of
+// thousands of links would cost the page its first screen).
 // Progressive enhancement only: without this file each cell is a link to its page.
 (() => {
-  const table = document.querySelector("table.matrix");
-  const panel = document.getElementById("matrix-panel");
+  const table = document.querySelector("table.matrix[data-cells-open-in]");
+  const panel = table && document.getElementById(table.dataset.cellsOpenIn);
   if (!table || !panel) return;
   let chosen = null; // the id of the chosen cell's <td>
 
@@ -24,10 +27,14 @@
   }
 
   table.addEventListener("click", (event) => {
-    const cell = event.target.closest("td.m");
-    if (!cell || !cell.querySelector("a")) return;
-    chosen = cell.id;
+    const link = event.target.closest("td.m a");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return; // a new tab or window: the link's own page
+    }
+    event.preventDefault();
+    chosen = link.closest("td.m").id;
     mark();
+    htmx.ajax("GET", link.href, { target: panel, swap: "innerHTML show:none" });
   });
 
   // After the panel is drawn (a cell opened, a position added): show it where
