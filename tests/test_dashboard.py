@@ -164,3 +164,19 @@ def test_a_followers_overview_costs_the_same_at_two_sizes(
     with django_assert_num_queries(20):
         response = viewer_client.get("/")
     assert response.context["watching_count"] == 3 * size
+
+
+def test_the_overview_is_drawn_once_per_state_of_the_record(
+    client, position, ukraine, point, source, django_assert_num_queries
+):
+    def main(response):
+        body = response.content.decode()
+        return body[body.index("<main") :]
+
+    first = main(client.get("/"))
+    # Kept: only the change marker is read (for the ETag and the key of the drawing).
+    with django_assert_num_queries(1):
+        assert main(client.get("/")) == first
+    # Any recorded write retires it: the new coding is listed at once.
+    new = coded(ukraine, "opposes", point=point, source=source)
+    assert new.get_absolute_url() in client.get("/").content.decode()

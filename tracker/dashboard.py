@@ -4,9 +4,9 @@ and what is new in what the signed-in user follows."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Prefetch
 
-from .models import Event, Position, Stance
+from .models import Event, Party, Plan, PlanAuthor, Point, Position, Stance, Statement
 from .models.desk import new_in_watched, watching_items
 
 WEEK = datetime.timedelta(days=6)  # the latest day and the six before it
@@ -41,6 +41,28 @@ class Week:
     start: datetime.date
     end: datetime.date
     days: list
+
+
+def shared():
+    """What the overview shows every reader alike: the plans by date (with their
+    authors and number of points), the record's counts, the latest positions and
+    the last week."""
+    authors = PlanAuthor.objects.select_related("party", "actor")
+    plans = (
+        Plan.objects.prefetch_related(Prefetch("authors", queryset=authors))
+        .annotate(point_count=Count("points"))
+        .order_by(F("presented_on").desc(nulls_last=True), "title")[:PLANS]
+    )
+    counts = {
+        "parties": Party.objects.count(),
+        "points": Point.objects.count(),
+        "statements": Statement.objects.count(),
+        "positions": Position.objects.count(),
+        "events": Event.objects.count(),
+    }
+    latest = Position.objects.with_subject().latest_first()[:LATEST_POSITIONS]
+    latest = latest.select_related("coded_by")
+    return {"plans": plans, "counts": counts, "positions": latest, "week": last_week()}
 
 
 def latest_date():

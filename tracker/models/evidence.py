@@ -312,6 +312,8 @@ class Position(UidTracked):
                 fields=["point", "party", "-stated_on"], name="tracker_position_point_party"
             ),
             models.Index(fields=["party", "-stated_on"], name="tracker_position_party_date"),
+            # The latest positions (the overview, the feeds) and a week's counts by day.
+            models.Index(fields=["-stated_on", "-id"], name="tracker_position_date"),
         ]
 
     def __str__(self):

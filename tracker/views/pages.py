@@ -1,17 +1,18 @@
 """Read-only pages: the record as analysts browse it."""
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .. import dashboard, following, history, stances
 from ..filters import AsOfForm, negotiation_day
 from ..lists import statements_page
 from ..models import (
-    Event,
     Party,
     Plan,
     PlanAuthor,
@@ -22,6 +23,7 @@ from ..models import (
     Statement,
     colour_validator,
 )
+from ..revalidation import kept
 from ..stances import StanceTable
 
 
@@ -38,27 +40,25 @@ def healthz(request):
 @require_safe
 def overview(request):
     """The dashboard: what is new in what the user follows, the last week, the latest
-    positions, the plans by date."""
-    plans = (
-        Plan.objects.prefetch_related(Prefetch("authors", queryset=authors_shown()))
-        .annotate(point_count=Count("points"))
-        .order_by(F("presented_on").desc(nulls_last=True), "title")[: dashboard.PLANS]
-    )
-    counts = {
-        "parties": Party.objects.count(),
-        "points": Point.objects.count(),
-        "statements": Statement.objects.count(),
-        "positions": Position.objects.count(),
-        "events": Event.objects.count(),
-    }
-    latest = Position.objects.with_subject().latest_first()[: dashboard.LATEST_POSITIONS]
-    latest = latest.select_related("coded_by")
-    context = {"plans": plans, "counts": counts, "positions": latest}
-    context["week"] = dashboard.last_week()
+    positions, the plans by date. All but the first are the same for every reader:
+    drawn once per state of the record and kept."""
+    drawn = kept(request, "overview", draw_overview)
+    # Drawn by our own template, which escapes what it shows.
+    context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
     if following.follows_something(request):
         # The navigation's count comes with the list: no second query for it.
         context["followed"], context["watching_count"] = dashboard.followed(request.user)
     return render(request, "tracker/overview.html", context)
+
+
+def draw_overview():
+    """The overview's parts that every reader sees alike, drawn (without the request:
+    nothing of the reader's may go into them)."""
+    context = dashboard.shared()
+    return {
+        part: render_to_string(f"tracker/overview.html#{part}", context)
+        for part in ("counts", "dashboard")
+    }
 
 
 @require_safe
