@@ -290,6 +290,22 @@ def test_plan_page_reuses_its_tables_until_something_is_saved_and_per_permission
     assert "Territory, renamed" in after and "Edit<span" not in after
 
 
+def test_point_page_reuses_its_positions_until_something_is_saved_and_per_permission(
+    client, analyst, plan, point, position, ukraine, source, django_assert_num_queries
+):
+    edit = f'href="/positions/{position.uid}/edit/'
+    first = client.get(point.get_absolute_url()).content.decode()
+    assert f'id="position-{position.uid}"' in first and edit not in first
+    # the positions come from the cache: no query for them or their statements
+    _count_queries(client, django_assert_num_queries, point.get_absolute_url(), 8)
+    client.force_login(analyst)
+    assert edit in client.get(point.get_absolute_url()).content.decode()
+    new = coded(ukraine, "opposes", point=point, source=source)
+    client.logout()
+    after = client.get(point.get_absolute_url()).content.decode()
+    assert f'id="position-{new.uid}"' in after and edit not in after
+
+
 @pytest.mark.parametrize("size", [1, 6])
 def test_point_page_query_count_is_fixed(
     client, plan, point, position, size, django_assert_num_queries

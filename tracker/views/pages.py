@@ -1,5 +1,7 @@
 """Read-only pages: the record as analysts browse it."""
 
+from functools import partial
+
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -127,9 +129,20 @@ def point_detail(request, slug, number):
         "statuses": point.statuses.select_related("source").prefetch_related("agreed_by"),
         "earlier": point.earlier_links.with_points(),
         "later": point.later_links.with_points(),
-        "positions": codings(point.positions),
     }
+    # The longest part of the page, the positions, is drawn once per state of the
+    # record for each point and set of rights (its edit and delete links), and kept.
+    may = request.user.has_perm
+    rights = may("tracker.change_position"), may("tracker.delete_position")
+    draw = partial(draw_point_positions, request, point)
+    positions = kept(request, "point-positions", draw, point.pk, request.path, *rights)
+    context["drawn_positions"] = mark_safe(positions)  # noqa: S308 (our template escapes)
     return render(request, "tracker/point_detail.html", context)
+
+
+def draw_point_positions(request, point):
+    context = {"point": point, "positions": codings(point.positions)}
+    return render_to_string("tracker/point_detail.html#positions", context, request)
 
 
 @require_safe
