@@ -42,3 +42,12 @@ def can(perm=None):
         return wrapped
 
     return decorator
+
+
+def rights(user):
+    """All that a page drawn for ``user`` may show differently: whether they are signed
+    in, and their permissions. A drawing kept for readers (``revalidation.kept``) is
+    keyed on it, so that no reader is shown another's links."""
+    if not user.is_authenticated:
+        return "anonymous"
+    return "signed-in:" + ",".join(sorted(user.get_all_permissions()))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from .. import dashboard, following, history, stances
+from .. import access, dashboard, following, history, stances
 from ..filters import AsOfForm, negotiation_day
 from ..lists import statements_page
 from ..models import (
@@ -118,6 +118,17 @@ def codings(positions):
 
 @require_safe
 def point_detail(request, slug, number):
+    """A point with its texts, status steps, lineage and positions: drawn once per
+    state of the record for each point and set of rights (the edit links, the
+    follow button), and kept."""
+    draw = partial(draw_point, request, slug, number)
+    drawn = kept(request, "point", draw, request.path, access.rights(request.user))
+    # Drawn by our own template, which escapes what it shows.
+    context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
+    return render(request, "tracker/point_detail.html", context)
+
+
+def draw_point(request, slug, number):
     point = get_object_or_404(
         Point.objects.select_related("plan", "component").prefetch_related("topics", "provisions"),
         plan__slug=slug,
@@ -129,20 +140,12 @@ def point_detail(request, slug, number):
         "statuses": point.statuses.select_related("source").prefetch_related("agreed_by"),
         "earlier": point.earlier_links.with_points(),
         "later": point.later_links.with_points(),
+        "positions": codings(point.positions),
     }
-    # The longest part of the page, the positions, is drawn once per state of the
-    # record for each point and set of rights (its edit and delete links), and kept.
-    may = request.user.has_perm
-    rights = may("tracker.change_position"), may("tracker.delete_position")
-    draw = partial(draw_point_positions, request, point)
-    positions = kept(request, "point-positions", draw, point.pk, request.path, *rights)
-    context["drawn_positions"] = mark_safe(positions)  # noqa: S308 (our template escapes)
-    return render(request, "tracker/point_detail.html", context)
-
-
-def draw_point_positions(request, point):
-    context = {"point": point, "positions": codings(point.positions)}
-    return render_to_string("tracker/point_detail.html#positions", context, request)
+    return {
+        part: render_to_string(f"tracker/point_detail.html#{part}", context, request)
+        for part in ("title", "body")
+    }
 
 
 @require_safe
