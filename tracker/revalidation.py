@@ -30,9 +30,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpResponseNotModified
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
+from django.utils.safestring import mark_safe
 
 from . import following
 from .models import ChangeMarker
@@ -119,6 +122,25 @@ def kept(request, name, draw, *key):
         drawn = draw()
         fragments.set(cache_key, drawn, FRAGMENT_TIMEOUT)
     return drawn
+
+
+def kept_page(request, template, context_of):
+    """``template`` around its ``title`` and ``body`` partials, drawn with ``context_of()``
+    once per state of the record for this path (with its query) and the reader's
+    rights (``access.rights``: their links and buttons), and kept."""
+    from .access import rights
+
+    def draw():
+        context = context_of()
+        return {
+            part: render_to_string(f"{template}#{part}", context, request)
+            for part in ("title", "body")
+        }
+
+    drawn = kept(request, template, draw, request.get_full_path(), rights(request.user))
+    # Drawn by our own template, which escapes what it shows.
+    context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
+    return render(request, template, context)
 
 
 def user_key(request):

@@ -1,6 +1,7 @@
 """The stance matrix: parties as columns, points as rows, latest stance per cell."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -11,7 +12,8 @@ from ..access import can
 from ..editing import save_coding
 from ..filters import AsOfForm, MatrixFilterForm, negotiation_day, requested_plan
 from ..forms import PositionForm
-from ..models import Party, Point
+from ..models import Party, Point, Stance
+from ..revalidation import kept_page
 from ..stances import StanceTable, default_plan
 
 
@@ -33,9 +35,18 @@ def matrix(request):
         return StanceTable.live(plan, filters, parties=parties, cell_url=reverse("matrix"), on=on)
 
     filter_key = form.data.urlencode() if filters else ""
-    context = {"plan": plan, "form": form, "on": on}
-    template = "tracker/matrix.html"
-    return stances.table_page(request, template, context, "matrix", table, plan.pk, filter_key)
+    window = stances.row_window(request)
+
+    def drawn():
+        return stances.rendered(request, "matrix", table, plan.pk, filter_key, window=window)
+
+    if window.fragment:
+        return HttpResponse(drawn())
+
+    def context():
+        return {"plan": plan, "form": form, "on": on, "table": drawn(), "stance_choices": Stance}
+
+    return kept_page(request, "tracker/matrix.html", context)
 
 
 def matrix_as_of(request, plan_slug):

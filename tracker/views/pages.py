@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from .. import access, dashboard, following, history, stances
+from .. import dashboard, following, history, stances
 from ..filters import AsOfForm, negotiation_day
 from ..lists import statements_page
 from ..models import (
@@ -25,7 +25,7 @@ from ..models import (
     Statement,
     colour_validator,
 )
-from ..revalidation import kept
+from ..revalidation import kept, kept_page
 from ..stances import StanceTable
 
 
@@ -82,10 +82,16 @@ def plan_detail(request, slug):
     )
     if window.fragment:
         return HttpResponse(table)
-    authors = Prefetch("authors", queryset=authors_shown().select_related("source"))
-    prefetch_related_objects([plan], authors)
-    context = {"plan": plan, "table": table, "on": on, "stance_choices": Stance}
-    return render(request, "tracker/plan_detail.html", context)
+
+    def context():
+        prefetch_related_objects([plan], Prefetch("authors", queryset=authors_with_sources()))
+        return {"plan": plan, "table": table, "on": on, "stance_choices": Stance}
+
+    return kept_page(request, "tracker/plan_detail.html", context)
+
+
+def authors_with_sources():
+    return authors_shown().select_related("source")
 
 
 def plan_as_of(request, slug):
@@ -118,33 +124,23 @@ def codings(positions):
 
 @require_safe
 def point_detail(request, slug, number):
-    """A point with its texts, status steps, lineage and positions: drawn once per
-    state of the record for each point and set of rights (the edit links, the
-    follow button), and kept."""
-    draw = partial(draw_point, request, slug, number)
-    drawn = kept(request, "point", draw, request.path, access.rights(request.user))
-    # Drawn by our own template, which escapes what it shows.
-    context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
-    return render(request, "tracker/point_detail.html", context)
+    """A point with its texts, status steps, lineage and positions, kept."""
+    return kept_page(request, "tracker/point_detail.html", partial(point_context, slug, number))
 
 
-def draw_point(request, slug, number):
+def point_context(slug, number):
     point = get_object_or_404(
         Point.objects.select_related("plan", "component").prefetch_related("topics", "provisions"),
         plan__slug=slug,
         number=number,
     )
-    context = {
+    return {
         "point": point,
         "texts": point.texts.select_related("source").order_by("is_translation", "language"),
         "statuses": point.statuses.select_related("source").prefetch_related("agreed_by"),
         "earlier": point.earlier_links.with_points(),
         "later": point.later_links.with_points(),
         "positions": codings(point.positions),
-    }
-    return {
-        part: render_to_string(f"tracker/point_detail.html#{part}", context, request)
-        for part in ("title", "body")
     }
 
 
