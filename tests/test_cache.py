@@ -76,3 +76,36 @@ def test_a_table_rendered_by_one_process_is_served_to_the_others(client, plan, p
     assert done.returncode == 0, done.stderr
     size, found = done.stdout.split()
     assert int(size) > 0 and found == "True"
+
+
+@pytest.mark.django_db
+def test_kept_pages_hold_nothing_of_the_reader_they_were_drawn_for(
+    client, plan, point, position, analyst, django_user_model
+):
+    """Two analysts with the same rights share kept drawings: what is kept must carry
+    no CSRF token, no name and nothing else of the first reader."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from tracker.roles import ANALYST
+
+    other = django_user_model.objects.create_user("boris", password="boris-password-1")
+    other.groups.add(Group.objects.get(name=ANALYST))
+    first, second = Client(), Client()
+    first.force_login(analyst)
+    second.force_login(other)
+    pages = ["/", plan.get_absolute_url(), point.get_absolute_url(), "/timeline/"]
+    pages.append(f"/matrix/?plan={plan.slug}")
+
+    def main(response):
+        body = response.content.decode()
+        return body[body.index('<main id="main">') : body.index("</main>")]
+
+    for url in pages:
+        mine = main(first.get(url))
+        theirs = main(second.get(url))
+        assert theirs == mine, url
+        assert "csrfmiddlewaretoken" not in mine and analyst.username not in mine, url
+    # and the page around the kept body is each reader's own
+    assert analyst.username in first.get("/").content.decode()
+    assert analyst.username not in second.get("/").content.decode()
