@@ -9,7 +9,7 @@ import statistics
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
-VISITS = 5
+VISITS = 9
 TIMINGS = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const paint = performance.getEntriesByName("first-contentful-paint")[0];

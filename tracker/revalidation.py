@@ -36,6 +36,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
 
 from . import following
 from .models import ChangeMarker
@@ -113,10 +114,11 @@ def fragment_key(name, marker, *key):
 def kept(request, name, draw, *key):
     """What ``draw()`` returns, kept in the shared "fragments" cache until the next
     recorded write (which moves the change marker, read once per request and shared
-    with the ETag). ``key`` names whatever else the drawing depends on: the
-    parameters, the reader's permissions."""
+    with the ETag) or for another time zone. ``key`` names whatever else the
+    drawing depends on: the parameters, the reader's permissions."""
     fragments = caches["fragments"]
-    cache_key = fragment_key(name, marker_for(request), *key)
+    # Times are shown in the reader's time zone (timezones.py): a drawing is theirs.
+    cache_key = fragment_key(name, marker_for(request), get_current_timezone_name(), *key)
     drawn = fragments.get(cache_key)
     if drawn is None:
         drawn = draw()
@@ -124,10 +126,11 @@ def kept(request, name, draw, *key):
     return drawn
 
 
-def kept_page(request, template, context_of):
+def kept_page(request, template, context_of, around=None):
     """``template`` around its ``title`` and ``body`` partials, drawn with ``context_of()``
     once per state of the record for this path (with its query) and the reader's
-    rights (``access.rights``: their links and buttons), and kept."""
+    rights (``access.rights``: their links and buttons), and kept. ``around`` is the
+    context of the rest of the page, drawn for each request."""
     from .access import rights
 
     def draw():
@@ -140,7 +143,7 @@ def kept_page(request, template, context_of):
     drawn = kept(request, template, draw, request.get_full_path(), rights(request.user))
     # Drawn by our own template, which escapes what it shows.
     context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
-    return render(request, template, context)
+    return render(request, template, {**(around or {}), **context})
 
 
 def user_key(request):

@@ -347,9 +347,10 @@ def cell_swap(point, party):
     return mark_safe(cell_html(point.pk, party, cell, url, swap=True))  # noqa: S308
 
 
-def table_key(layout, marker, *key):
-    """The cache key of a drawn table: its layout, the change marker and ``key``."""
-    return fragment_key("stances", marker, layout, *key)
+def table_key(layout, marker, *key, zone="UTC"):
+    """The cache key of a drawn table: its layout, the change marker, the time zone it
+    was drawn in and ``key`` (as ``rendered`` keeps it, through ``revalidation.kept``)."""
+    return fragment_key("stances", marker, zone, layout, *key)
 
 
 def rendered(request, layout, table, *key, window=None):

@@ -16,6 +16,7 @@ from ..filters import ChangeFilterForm, PageForm, VersionsForm
 from ..forms import ConflictChoices, choice_name
 from ..merge import CONFLICT, MINE, THEIRS
 from ..models import Party, Plan, Point, Position, Source
+from ..revalidation import kept_page
 
 VERSIONS_PER_PAGE = 25
 CHANGES_PER_PAGE = 50
@@ -200,20 +201,24 @@ def recent_changes(request):
     if not form.is_valid():
         context = {"form": form, "changes": [], "error": True}
         return render(request, "tracker/changes.html", context, status=400)
-    changes = history.changes_matching(**form.filters())
-    rows, has_newer, has_older = history.change_page(
-        changes,
-        before=form.cleaned_data["before"],
-        after=form.cleaned_data["after"],
-        size=CHANGES_PER_PAGE,
-    )
-    history.name_fields_changed_in(rows)
     query = request.GET.copy()
     for key in ("before", "after"):
         query.pop(key, None)
-    context = {"form": form, "changes": rows, "has_newer": has_newer, "has_older": has_older}
-    context.update(query=query.urlencode(), models=history.TRACKED)
-    return render(request, "tracker/changes.html", context)
+    query = query.urlencode()
+
+    def context():
+        changes = history.changes_matching(**form.filters())
+        rows, has_newer, has_older = history.change_page(
+            changes,
+            before=form.cleaned_data["before"],
+            after=form.cleaned_data["after"],
+            size=CHANGES_PER_PAGE,
+        )
+        history.name_fields_changed_in(rows)
+        context = {"form": form, "changes": rows, "has_newer": has_newer, "has_older": has_older}
+        return context | {"query": query, "models": history.TRACKED}
+
+    return kept_page(request, "tracker/changes.html", context, around={"query": query})
 
 
 @require_safe
