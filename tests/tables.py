@@ -5,13 +5,19 @@ import re
 from tracker.stances import StanceTable
 
 
-def stance_table(response):
-    """The StanceTable behind the page's table (drawn on this request, not kept)."""
+def drawn(response, name, kind):
+    """The ``name`` of type ``kind`` that the response's templates drew with (on this
+    request: a drawing kept from an earlier request leaves none)."""
     for context in response.context:
-        table = context.get("table")
-        if isinstance(table, StanceTable):
-            return table
-    raise AssertionError("The page drew no stance table (was it kept from an earlier request?)")
+        value = context.get(name)
+        if isinstance(value, kind):
+            return value
+    raise AssertionError(f"The page drew no {name} (was it kept from an earlier request?)")
+
+
+def stance_table(response):
+    """The StanceTable behind the page's table."""
+    return drawn(response, "table", StanceTable)
 
 
 def cell_classes(html, point, party):

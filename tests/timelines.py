@@ -8,6 +8,7 @@ record and kept, so a test reads the page, not the view's context.
 import datetime
 import re
 
+from tests.tables import drawn
 from tracker.models import Event, PointStatus, Statement
 
 KINDS = {"event": Event, "status": PointStatus, "statement": Statement}
@@ -27,8 +28,4 @@ def listed(response):
 
 def drawn_chart(response):
     """The chart's coordinates behind the page's SVG (drawn on this request, not kept)."""
-    for context in response.context:
-        chart = context.get("chart")
-        if isinstance(chart, dict):
-            return chart
-    raise AssertionError("The page drew no chart (was it kept from an earlier request?)")
+    return drawn(response, "chart", dict)
