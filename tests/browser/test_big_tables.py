@@ -126,3 +126,23 @@ def test_the_plan_page_headers_stay_in_view_when_a_component_is_scrolled(open_pa
     )
     header = page.locator("table.points thead th").nth(4).bounding_box()
     assert abs(header["y"] - scroller.bounding_box()["y"]) < 2
+
+
+def test_a_cell_of_rows_loaded_later_opens_its_panel_in_place(open_page, big_plan):
+    page = open_page(DESKTOP)
+    page.goto(f"/matrix/?plan={big_plan.slug}")
+    rows = page.locator("tr[class^=status-]")
+    page.locator(".more-rows").first.scroll_into_view_if_needed()
+    expect(rows).to_have_count(2 * ROWS_AT_ONCE)
+    cell = rows.nth(ROWS_AT_ONCE + 1).locator("td.m a").nth(2)
+    cell.click()
+    panel = page.locator("#matrix-panel")
+    expect(panel.locator("h2")).to_be_focused()
+    point = big_plan.points.order_by("number")[ROWS_AT_ONCE + 1]
+    expect(panel.locator("h2")).to_contain_text(point.title)
+    assert page.url.endswith(f"/matrix/?plan={big_plan.slug}")  # the matrix stays
+    expect(cell).to_have_attribute("aria-current", "true")
+    # A click with a modifier is the browser's own: the cell's page in a new tab.
+    with page.context.expect_page() as opened:
+        cell.click(modifiers=["Control"])
+    assert "/matrix/" in opened.value.url and opened.value.url != page.url
