@@ -109,3 +109,22 @@ def test_kept_pages_hold_nothing_of_the_reader_they_were_drawn_for(
     # and the page around the kept body is each reader's own
     assert analyst.username in first.get("/").content.decode()
     assert analyst.username not in second.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_kept_page_escapes_user_text_and_keeps_its_own_markup(client, plan, point, position):
+    """A kept drawing comes back from the cache as the safe markup our templates drew:
+    neither double-escaped (the page works) nor unescaped (user text stays text)."""
+    hostile = '<script>alert("x")</script>'
+    point.title = hostile
+    point.save()
+    position.summary = hostile
+    position.save()
+    for url in [point.get_absolute_url(), "/", "/timeline/?zoom=all", plan.get_absolute_url()]:
+        drawn, kept = (client.get(url).content.decode() for _ in range(2))
+        for body in (drawn, kept):
+            assert hostile not in body, url
+            assert "&lt;script&gt;" in body, url
+            assert "&amp;lt;" not in body, url  # kept markup is not escaped a second time
+    body = client.get(point.get_absolute_url()).content.decode()
+    assert f'<article class="position" id="position-{position.uid}">' in body

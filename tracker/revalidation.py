@@ -35,7 +35,6 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
-from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 
 from . import following
@@ -115,7 +114,13 @@ def kept(request, name, draw, *key):
     """What ``draw()`` returns, kept in the shared "fragments" cache until the next
     recorded write (which moves the change marker, read once per request and shared
     with the ETag) or for another time zone. ``key`` names whatever else the
-    drawing depends on: the parameters, the reader's permissions."""
+    drawing depends on: the parameters, the reader's permissions.
+
+    Nothing is marked safe here or by its callers: a drawing holds what
+    ``render_to_string`` returned (our templates, which escape every text they
+    show), SafeStrings that the cache's pickling keeps as such. Were a cache ever to
+    hand back plain strings, the page would escape them again: visibly wrong, never
+    unescaped."""
     fragments = caches["fragments"]
     # Times are shown in the reader's time zone (timezones.py): a drawing is theirs.
     cache_key = fragment_key(name, marker_for(request), get_current_timezone_name(), *key)
@@ -141,9 +146,7 @@ def kept_page(request, template, context_of, around=None):
         }
 
     drawn = kept(request, template, draw, request.get_full_path(), rights(request.user))
-    # Drawn by our own template, which escapes what it shows.
-    context = {"drawn": {part: mark_safe(html) for part, html in drawn.items()}}  # noqa: S308
-    return render(request, template, {**(around or {}), **context})
+    return render(request, template, {**(around or {}), "drawn": drawn})
 
 
 def user_key(request):
